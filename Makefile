@@ -1,0 +1,52 @@
+# Research Digest. 'make site' builds the digest; 'make test' runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+# Reproducible builds: unless SOURCE_DATE_EPOCH is set, the site says it was built at the
+# last commit's time, so the same checkout always builds the same bytes.
+BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
+
+.PHONY: site test lint pytest golden constraints clean help
+
+help:
+	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
+	@echo "make test         lint (ruff, mypy --strict) and run every test"
+	@echo "make lint         ruff and mypy only"
+	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
+	@echo "make constraints  re-pin constraints.txt to the newest releases"
+	@echo "make clean        remove site/, .venv/ and caches"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e '.[test]'
+	touch $@
+
+site: $(VENV)/.installed
+	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build
+
+test: lint pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+golden: $(VENV)/.installed-test
+	$(PY) -m tests.golden_refresh
+
+constraints: $(VENV)/.installed
+	$(PIP) install --upgrade -e '.[test]'
+	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^research-digest'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf site $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,123 @@
+"""Render the RSS 2.0 and Atom feeds: the site's, and one pair per topic. Pure.
+
+Entries are sources, newest ``added`` first. Every date comes from the
+manifest, never the clock (feedgen stamps ``now`` wherever a date is left
+unset, so every one is set here). Links in the content are absolute: a feed
+reader has no page to resolve a relative link against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from digest import views
+from digest.model import Digest, OutputFile, Source
+from digest.sanitize import resolve_links
+from digest.textformat import human_date
+
+
+def render_feeds(digest: Digest) -> list[OutputFile]:
+    """Render feed.xml and atom.xml for the site and for each topic."""
+    m = digest.manifest
+    files = _feed_pair(digest, m.sources, "", m.site.title, m.site.description)
+    for topic in m.topics:
+        files += _feed_pair(
+            digest,
+            m.sources_in(topic.id),
+            f"topics/{topic.id}/",
+            f"{m.site.title}: {topic.title}",
+            topic.summary,
+        )
+    return files
+
+
+def _feed_pair(
+    digest: Digest, sources: Sequence[Source], folder: str, title: str, description: str
+) -> list[OutputFile]:
+    entries = views.newest_added(list(sources))
+    updated = _midnight(entries[0].added) if entries else digest.built_at
+    files = []
+    for name, fmt in (("feed.xml", "rss"), ("atom.xml", "atom")):
+        feed = _feed(digest, folder, name, title, description, updated)
+        for source in entries:
+            _add_entry(feed, digest, source)
+        xml = feed.rss_str(pretty=True) if fmt == "rss" else feed.atom_str(pretty=True)
+        files.append(OutputFile(folder + name, xml))
+    return files
+
+
+def _feed(
+    digest: Digest, folder: str, name: str, title: str, description: str, updated: dt.datetime
+) -> FeedGenerator:
+    site = digest.manifest.site
+    feed = FeedGenerator()
+    feed.id(site.base_url + folder + name)
+    feed.title(title)
+    feed.subtitle(description)
+    feed.description(description)
+    feed.link(href=site.base_url + folder + name, rel="self")  # self first: feedgen's RSS
+    feed.link(href=site.base_url + folder, rel="alternate")  # <link> is the last one added
+    feed.language(site.language)
+    author = {"name": site.contact.name or site.title}
+    if site.contact.email:
+        author["email"] = site.contact.email
+    if site.contact.url:
+        author["uri"] = site.contact.url
+    feed.author(author)
+    feed.rights(f"{site.licence.name}" + (f" ({site.licence.url})" if site.licence.url else ""))
+    feed.updated(updated)
+    feed.lastBuildDate(updated)
+    return feed
+
+
+def _add_entry(feed: FeedGenerator, digest: Digest, source: Source) -> None:
+    site = digest.manifest.site
+    url = f"{site.base_url}sources/{source.id}/"
+    added = _midnight(source.added)
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(source.title)
+    entry.link(href=url)
+    entry.summary(source.summary)
+    entry.description(source.summary)
+    entry.content(str(_content(digest, source)), type="html")
+    entry.published(added)
+    entry.updated(added)
+    for topic in views.topics_of(source, digest.manifest):
+        entry.category(term=topic.id, label=topic.title, scheme=f"{site.base_url}topics/")
+
+
+def _content(digest: Digest, source: Source) -> Markup:
+    """The full write-up, after its content note and where it comes from."""
+    site = digest.manifest.site
+    parts = [
+        Markup("<p><strong>Content note:</strong> {}</p>").format(note)
+        for note in views.content_notes(source, digest.manifest)
+    ]
+    line = Markup("{} from {}, published {}.").format(
+        source.kind_label,
+        source.publisher or "a publisher not recorded",
+        human_date(source.published),
+    )
+    if source.url:
+        line += Markup(' <a href="{}" rel="noopener noreferrer">Read the original</a>.').format(
+            source.url
+        )
+    parts.append(Markup("<p>") + line + Markup("</p>"))
+
+    def absolute(kind: str, ident: str) -> str:
+        return f"{site.base_url}{kind}s/{ident}/"
+
+    parts.append(
+        Markup(resolve_links(digest.documents[source.id].html, absolute))
+    )  # sanitised HTML
+    return Markup("\n").join(parts)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

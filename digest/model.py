@@ -1,0 +1,290 @@
+"""The digest's data model: frozen, typed, built once by the manifest loader.
+
+No stage after the loader sees raw YAML: it sees these objects, each of which
+remembers where in the manifest it came from (``origin``) so later stages can
+point back at it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.diagnostics import Location
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, the month or only the year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @staticmethod
+    def has_shape(text: str) -> bool:
+        """Tell whether text is written like a date, real or not."""
+        return _PARTIAL_DATE.fullmatch(text) is not None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; raise ValueError if impossible."""
+        match = _PARTIAL_DATE.fullmatch(text)
+        if not match:
+            raise ValueError(f"expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got {text!r}")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"{text!r} is not a real date: there is no month {month}")
+        if day is not None and month is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                name = calendar.month_name[month]
+                raise ValueError(f"{text!r} is not a real date: {name} {year} has {last} days")
+        return cls(year, month, day)
+
+    @property
+    def is_full(self) -> bool:
+        return self.day is not None
+
+    def iso(self) -> str:
+        """Format as it was written: '2026-01-09', '2026-01' or '2026'."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def human(self) -> str:
+        """Format for readers: '9 January 2026', 'January 2026' or '2026'."""
+        if self.month is None:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+    def earliest(self) -> dt.date:
+        """The first day the date could mean, for sorting and feeds."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
+
+@dataclass(frozen=True)
+class Licence:
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportingRoute:
+    """Where readers can report abuse material or get help."""
+
+    name: str
+    url: str
+    region: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Site-wide settings from the manifest's ``site`` block."""
+
+    title: str
+    description: str
+    base_url: str  # absolute, always ends with '/'
+    language: str
+    contact: Contact
+    licence: Licence
+    content_note: str | None = None
+    repository: str | None = None
+    about: Path | None = None  # Markdown for the about page
+    reporting_routes: tuple[ReportingRoute, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    summary: str
+    content_note: str | None
+    origin: Location
+
+
+@dataclass(frozen=True)
+class RecordedFigure:
+    """A signature count recorded by hand, for platforms with no API."""
+
+    signatures: int
+    seen: PartialDate | None  # None: the date it was seen is not known
+
+
+@dataclass(frozen=True)
+class PetitionRef:
+    """Which petition a source is: its platform and number, or a hand-recorded figure."""
+
+    platform: str
+    number: int | None
+    recorded: RecordedFigure | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source: an article, statement, report, petition... and its write-up."""
+
+    id: str
+    kind: str
+    title: str
+    url: str | None  # None: the original's address is not known
+    publisher: str | None  # None: recorded as unknown
+    published: PartialDate | None  # None: recorded as unknown
+    added: dt.date
+    topics: tuple[str, ...]
+    document: Path  # absolute path of the Markdown write-up
+    summary: str
+    content_note: str | None
+    petition: PetitionRef | None
+    origin: Location
+    field_origins: tuple[tuple[str, Location], ...] = ()
+
+    def where(self, name: str) -> Location:
+        """Locate one of this source's fields in the manifest (else the entry itself)."""
+        return dict(self.field_origins).get(name, self.origin)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The validated manifest: everything the build needs to know, and where it came from."""
+
+    path: Path
+    root: Path  # the manifest's folder; relative paths start here
+    site: Site
+    topics: tuple[Topic, ...]
+    sources: tuple[Source, ...]
+    display_root: Path | None = None  # diagnostics show paths relative to it (default: cwd)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def sources_in(self, topic_id: str) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if topic_id in s.topics)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source's write-up, rendered to sanitised HTML.
+
+    Links to other sources and topics stay as ``source:ID`` / ``topic:ID``
+    until a page or feed resolves them for its own location.
+    """
+
+    source_id: str
+    html: str
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    details: str | None
+
+
+@dataclass(frozen=True)
+class GovernmentResponse:
+    responded_on: dt.date | None
+    summary: str
+    details: str | None
+
+
+@dataclass(frozen=True)
+class Debate:
+    debated_on: dt.date | None
+    overview: str | None
+    links: tuple[tuple[str, str], ...]  # (label, https URL)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step in a petition's life: created, opened, response threshold..."""
+
+    label: str
+    when: dt.datetime | dt.date
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A signature count that triggers something (a response, a debate)."""
+
+    label: str
+    count: int
+    reached_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PetitionData:
+    """What a petition platform's API says about one petition, already checked."""
+
+    platform: str
+    number: int
+    page_url: str
+    action: str
+    background: str | None
+    additional_details: str | None
+    state: str
+    signature_count: int
+    milestones: tuple[Milestone, ...]
+    thresholds: tuple[Threshold, ...]
+    rejection: Rejection | None
+    government_response: GovernmentResponse | None
+    debate: Debate | None
+    updated_at: dt.datetime | None
+    fetched_at: dt.datetime | None  # None: the time of fetch was not recorded
+    api_url: str
+    licence: Licence | None  # the licence the platform publishes its data under
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything a render needs: the manifest, write-ups, petition data and the build time."""
+
+    manifest: Manifest
+    documents: Mapping[str, Document]
+    petitions: Mapping[str, PetitionData]  # by source id; absent: no cached data
+    about: str | None  # sanitised HTML of the about page's own text
+    built_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: a relative POSIX path and its bytes."""
+
+    path: str
+    content: bytes

@@ -1,0 +1,90 @@
+"""The build, as a table of contents: load, validate, render, write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.diagnostics import Diagnostic, Location, Report, Severity
+from digest.documents import load_about, load_documents
+from digest.errors import BuildFailed
+from digest.feeds import render_feeds
+from digest.manifest import load_manifest
+from digest.model import Digest, Manifest, OutputFile
+from digest.petitioncache import CACHE_DIR, load_petition_data
+from digest.render import load_theme, render_pages
+from digest.sitewriter import write_site
+
+LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: tuple[OutputFile, ...]
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for f in self.files if f.path.endswith(".html"))
+
+    @property
+    def feeds(self) -> int:
+        return sum(1 for f in self.files if f.path.endswith(("feed.xml", "atom.xml")))
+
+
+def build(
+    manifest_path: Path,
+    *,
+    out: Path,
+    report: Report,
+    templates: Path | None = None,
+    base_url: str | None = None,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+) -> BuildResult:
+    """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors."""
+    manifest = load_manifest(manifest_path, report)
+    stop_if_failed(report, strict)
+    assert manifest is not None
+    manifest = with_base_url(manifest, base_url)
+    documents = load_documents(manifest, report)
+    about = load_about(manifest, report)
+    petitions = load_petition_data(manifest, report)
+    theme = load_theme(templates or manifest.root / "templates", report)
+    stop_if_failed(report, strict)
+    assert theme is not None
+    digest = Digest(manifest, documents, petitions, about, now or build_time())
+    files = (*render_pages(digest, theme), *render_feeds(digest), *theme.assets)
+    protected = [manifest.path, manifest.content_dir, manifest.root / CACHE_DIR, theme.folder]
+    write_site(files, out, protected=protected)
+    return BuildResult(out, files)
+
+
+def stop_if_failed(report: Report, strict: bool) -> None:
+    """Raise BuildFailed if what is reported so far must stop the build."""
+    if report.failed(strict=strict):
+        raise BuildFailed(list(report.sorted()))
+
+
+def with_base_url(manifest: Manifest, base_url: str | None) -> Manifest:
+    """Publish at another address than the manifest's (a preview, a mirror)."""
+    if base_url is None:
+        return manifest
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    site = dataclasses.replace(manifest.site, base_url=base_url)
+    return dataclasses.replace(manifest, site=site)
+
+
+def build_time(environ: Mapping[str, str] = os.environ) -> dt.datetime:
+    """The time a build says it was made: SOURCE_DATE_EPOCH if set, else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not epoch.isdigit() or int(epoch) >= LAST_EPOCH:
+        message = f"expected a whole number of seconds since 1970, got {epoch!r}"
+        raise BuildFailed([Diagnostic(Severity.ERROR, Location("SOURCE_DATE_EPOCH"), message)])
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)

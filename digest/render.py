@@ -1,0 +1,315 @@
+"""Render the site's pages with Jinja2: the digest in, ``OutputFile``s out, nothing written.
+
+Links between pages are relative, so the site works at any base path and
+straight from the disk; only canonical links, feeds, the sitemap and the 404
+page (served from any path) use absolute URLs built on ``site.base_url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from digest import textformat, views
+from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
+from digest.errors import UserError
+from digest.model import Digest, OutputFile, Source, Topic
+from digest.platforms import UK_REJECTION_REASONS
+from digest.sanitize import resolve_links
+
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    format: str  # "rss" or "atom"
+    path: str
+
+    @property
+    def mime_type(self) -> str:
+        return f"application/{self.format}+xml"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render: where it goes, with which template, and what it shows."""
+
+    path: str  # "" for the home page, "sources/<id>/" for a folder, "404.html" for a file
+    template: str
+    title: str
+    description: str
+    feeds: tuple[FeedLink, ...]
+    context: Mapping[str, Any] = field(default_factory=dict)
+    absolute_links: bool = False
+    section: str = ""  # which navigation item is current
+    updated: dt.date | None = None  # the sitemap's lastmod
+
+    @property
+    def output_path(self) -> str:
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates and the static files copied as they are (CSS)."""
+
+    folder: Path
+    environment: jinja2.Environment
+    assets: tuple[OutputFile, ...]
+
+
+def load_theme(folder: Path, report: Report) -> Theme | None:
+    """Prepare the Jinja environment and read the static files of a templates folder."""
+    if not folder.is_dir():
+        report.error(
+            Location(display_path(folder)),
+            "the templates folder does not exist",
+            "pass --templates DIR, or keep templates/ beside the manifest",
+        )
+        return None
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        human_date=textformat.human_date,
+        iso_date=textformat.iso_date,
+        number=textformat.number,
+        percent=textformat.percent,
+    )
+    environment.globals.update(
+        url=_url,
+        absolute=_absolute,
+        resolve=_resolve,
+        plain_text=_plain_text,
+        rejection_reason=_rejection_reason,
+    )
+    static = folder / STATIC_DIR
+    assets = (
+        tuple(
+            OutputFile(f"{STATIC_DIR}/{p.relative_to(static).as_posix()}", p.read_bytes())
+            for p in sorted(static.rglob("*"))
+            if p.is_file()
+        )
+        if static.is_dir()
+        else ()
+    )
+    return Theme(folder, environment, assets)
+
+
+def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
+    """Render every page, the sitemap and robots.txt."""
+    pages = list(site_pages(digest))
+    files = [_render(theme, page, digest) for page in pages]
+    listed = [p for p in pages if not p.absolute_links]
+    for name in ("sitemap.xml", "robots.txt"):
+        page = Page(name, name, name, "", (), {"pages": listed}, absolute_links=True)
+        files.append(_render(theme, page, digest))
+    return files
+
+
+def site_pages(digest: Digest) -> Iterator[Page]:
+    """List the pages of the site, each with what it shows."""
+    m = digest.manifest
+    site_feeds = _feeds(m.site.title, "")
+    every = m.sources
+    yield Page(
+        "",
+        "index.html",
+        m.site.title,
+        m.site.description,
+        site_feeds,
+        {
+            "latest": views.newest_added(every)[: views.LATEST_COUNT],
+            "petitions": views.petition_views(digest, every),
+        },
+        section="home",
+        updated=views.last_added(every),
+    )
+    yield Page(
+        "topics/",
+        "topics.html",
+        "Topics",
+        f"The topics of {m.site.title}.",
+        site_feeds,
+        {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
+        section="topics",
+    )
+    for topic in m.topics:
+        yield _topic_page(digest, topic)
+    for source in m.sources:
+        yield _source_page(digest, source)
+    yield Page(
+        "petitions/",
+        "petitions.html",
+        "Petitions",
+        f"Every petition in {m.site.title}, with its signatures and state.",
+        site_feeds,
+        {"petitions": views.petition_views(digest, every)},
+        section="petitions",
+    )
+    yield Page(
+        "about/",
+        "about.html",
+        "About",
+        f"What {m.site.title} covers and how it is made.",
+        site_feeds,
+        {"about": digest.about},
+        section="about",
+    )
+    yield Page(
+        "404.html",
+        "404.html",
+        "Page not found",
+        "This page does not exist.",
+        site_feeds,
+        absolute_links=True,
+    )
+
+
+def _topic_page(digest: Digest, topic: Topic) -> Page:
+    sources = digest.manifest.sources_in(topic.id)
+    feeds = _feeds(f"{digest.manifest.site.title}: {topic.title}", f"topics/{topic.id}/")
+    return Page(
+        f"topics/{topic.id}/",
+        "topic.html",
+        topic.title,
+        topic.summary,
+        feeds + _feeds(digest.manifest.site.title, ""),
+        {
+            "topic": topic,
+            "sources": views.by_published(sources),
+            "petitions": views.petition_views(digest, sources),
+        },
+        section="topics",
+        updated=views.last_added(sources),
+    )
+
+
+def _source_page(digest: Digest, source: Source) -> Page:
+    m = digest.manifest
+    return Page(
+        f"sources/{source.id}/",
+        "source.html",
+        source.title,
+        source.summary,
+        _feeds(m.site.title, ""),
+        {
+            "source": source,
+            "document": digest.documents[source.id].html,
+            "topics": views.topics_of(source, m),
+            "related": views.related(source, m),
+            "notes": views.content_notes(source, m),
+            "petition": views.petition_view(source, digest),
+        },
+        updated=source.added,
+    )
+
+
+def _feeds(title: str, folder: str) -> tuple[FeedLink, ...]:
+    return (
+        FeedLink(f"{title} (RSS)", "rss", folder + "feed.xml"),
+        FeedLink(f"{title} (Atom)", "atom", folder + "atom.xml"),
+    )
+
+
+def _render(theme: Theme, page: Page, digest: Digest) -> OutputFile:
+    context = {
+        "site": digest.manifest.site,
+        "manifest": digest.manifest,
+        "topics": digest.manifest.topics,
+        "built_at": digest.built_at,
+        "page": page,
+        **page.context,
+    }
+    try:
+        text = theme.environment.get_template(page.template).render(context)
+    except jinja2.TemplateError as exc:
+        raise UserError([_template_problem(exc, theme, page)]) from exc
+    return OutputFile(page.output_path, text.encode("utf-8"))
+
+
+def _template_problem(exc: jinja2.TemplateError, theme: Theme, page: Page) -> Diagnostic:
+    """Place a template error at its template's line, found in the traceback."""
+    file, line = page.template, 0
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        file, line = exc.filename, exc.lineno
+    else:
+        folder = str(theme.folder.absolute())
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.startswith(folder):
+                file, line = frame.filename, frame.lineno or 0
+                break
+    where = Location(display_path(Path(file)) if "/" in file else file, line, 1 if line else 0)
+    return Diagnostic(
+        Severity.ERROR,
+        where,
+        f"template error while rendering {page.output_path}: {exc.message or exc}",
+    )
+
+
+# -- template globals -------------------------------------------------------------------
+
+
+def relative_url(target: str, page_path: str) -> str:
+    """Link from one output path to another: 'topics/x/' -> '../../sources/y/'."""
+    start = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
+    rel = posixpath.relpath(target or ".", start or ".")
+    if target == "" or target.endswith("/"):
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: str) -> str:
+    page: Page = context["page"]
+    if page.absolute_links:
+        return _absolute(context, target)
+    return relative_url(target, page.path)
+
+
+@jinja2.pass_context
+def _absolute(context: jinja2.runtime.Context, target: str) -> str:
+    return str(context["site"].base_url) + target
+
+
+@jinja2.pass_context
+def _resolve(context: jinja2.runtime.Context, html: str) -> Markup:
+    """Resolve a write-up's source:ID and topic:ID links for the current page."""
+
+    def target(kind: str, ident: str) -> str:
+        return str(_url(context, f"{kind}s/{ident}/"))
+
+    return Markup(resolve_links(html, target))  # sanitised HTML
+
+
+@jinja2.pass_context
+def _plain_text(context: jinja2.runtime.Context, text: str) -> Markup:
+    """Format untrusted API text; petition links the digest has get a link to our page."""
+    manifest = context["manifest"]
+
+    def note(url: str) -> Markup | None:
+        source_id = views.our_petition_page(url, manifest)
+        if source_id is None:
+            return None
+        href = _url(context, f"sources/{source_id}/")
+        return Markup(' (<a href="{0}">in this digest</a>)').format(href)
+
+    return textformat.plain_text(text, note)
+
+
+def _rejection_reason(code: str) -> str:
+    return UK_REJECTION_REASONS.get(code, f"Rejected with the code {code!r}.")

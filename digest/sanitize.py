@@ -1,0 +1,134 @@
+"""Turn untrusted HTML into HTML that can only be text, structure and safe links.
+
+Contributors write Markdown, and Markdown passes raw HTML through, so every
+write-up goes through an allow-list sanitiser (nh3, the Rust ammonia library)
+after rendering. What survives: text structure (paragraphs, lists, tables,
+quotes, headings), emphasis, and links whose scheme is http, https or mailto,
+or one of ours (``source:ID``, ``topic:ID``) that pages resolve, or that point
+at a ``#fragment`` of the write-up itself. Never
+script, styles, event handlers, forms, images, frames or any other media.
+
+Ids inside a write-up are prefixed with ``w-`` (and ``#`` links with it) so a
+write-up cannot take over an id of the page around it, like ``main``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import nh3
+
+ID_PREFIX = "w-"
+INTERNAL_SCHEMES = ("source", "topic")
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+    "strong", "em", "b", "i", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "code", "kbd", "samp", "pre", "blockquote", "q", "cite", "abbr", "dfn", "time",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "a", "div", "span",
+}  # fmt: skip
+
+# Dropped with everything inside them, not just unwrapped.
+DROPPED_WITH_CONTENT = {"script", "style", "template", "noscript", "title", "textarea", "select"}
+
+ATTRIBUTES = {
+    "*": {"id"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "dfn": {"title"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "ol": {"start", "reversed"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+
+# Classes Python-Markdown's footnotes and toc produce; any other class is
+# dropped, so a write-up cannot dress itself up as the page's own notices.
+ALLOWED_CLASSES = {
+    "div": {"footnote", "toc"},
+    "a": {"footnote-ref", "footnote-backref"},
+}
+
+URL_SCHEMES = {"http", "https", "mailto", *INTERNAL_SCHEMES}
+
+_A_TAG = re.compile(r"<a\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z][\w:-]*)="([^"]*)"')
+
+
+def sanitize(fragment: str) -> str:
+    """Keep only safe structure, text and links of an HTML fragment."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        url_relative=_keep_fragment_only,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _keep_fragment_only(url: str) -> str | None:
+    """Refuse relative links but '#fragment': use source:ID and topic:ID instead."""
+    return url if url.startswith("#") else None
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id":
+        return ID_PREFIX + value if value else None
+    if name == "href" and value.startswith("#"):
+        return "#" + ID_PREFIX + value[1:] if len(value) > 1 else None
+    return value
+
+
+def resolve_links(fragment: str, resolve: Callable[[str, str], str | None]) -> str:
+    """Rewrite ``source:ID`` and ``topic:ID`` links of sanitised HTML through resolve(kind, id).
+
+    Internal links lose the ``rel="noopener noreferrer"`` that every sanitised
+    link gets; links resolve() returns None for lose their href.
+    """
+
+    def rewrite(match: re.Match[str]) -> str:
+        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        href = html.unescape(attrs.get("href", ""))
+        scheme, _, target = href.partition(":")
+        if scheme in INTERNAL_SCHEMES:
+            attrs.pop("rel", None)
+            url = resolve(scheme, target)
+            if url is None:
+                attrs.pop("href")
+            else:
+                attrs["href"] = html.escape(url, quote=True)
+        elif href.startswith("#"):
+            attrs.pop("rel", None)
+        else:
+            return match.group(0)
+        inner = "".join(f' {k}="{v}"' for k, v in attrs.items())
+        return f"<a{inner}>"
+
+    return _A_TAG.sub(rewrite, fragment)
+
+
+def internal_links(fragment: str) -> list[tuple[str, str]]:
+    """List the (kind, id) of every internal link in sanitised HTML."""
+    found = []
+    for match in _A_TAG.finditer(fragment):
+        href = html.unescape(dict(_ATTRIBUTE.findall(match.group(1))).get("href", ""))
+        scheme, _, target = href.partition(":")
+        if scheme in INTERNAL_SCHEMES:
+            found.append((scheme, target))
+    return found
+
+
+def text_of(fragment: str) -> str:
+    """Strip the tags of sanitised HTML, leaving its text (for word counts)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))

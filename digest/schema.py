@@ -1,0 +1,189 @@
+"""Check manifest data against the JSON Schema, one diagnostic per violation.
+
+The schema file is the single definition of the manifest format: editors use
+it for completion, and this module uses it for validation. jsonschema's own
+messages are written for programmers; here each violation becomes a sentence
+for a contributor, placed at the offending key or value.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from digest.diagnostics import Report, did_you_mean
+from digest.yamlsource import DataPath, YamlDocument, dotted
+
+SCHEMA_FILE = "sources.schema.json"
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "null": "nothing",
+}
+
+# Only these validators use the schema's 'x-error' message; for the others
+# (type, required...) the generic sentence below says more.
+_CUSTOM_MESSAGE_VALIDATORS = {"pattern", "anyOf", "oneOf", "not", "minimum", "maximum"}
+
+
+@functools.cache
+def manifest_schema() -> dict[str, Any]:
+    """Load the manifest's JSON Schema shipped with the package."""
+    text = resources.files("digest").joinpath("schema", SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = manifest_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator
+
+
+def validate(document: YamlDocument, report: Report) -> set[DataPath]:
+    """Report every schema violation; return the data paths that have one."""
+    bad: set[DataPath] = set()
+    data: Any = document.data
+    for error in _leaf_errors(_validator().iter_errors(data)):
+        path: DataPath = tuple(error.absolute_path)
+        bad.add(path)
+        _report(error, path, document, report)
+    return bad
+
+
+def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    """Drop errors that merely restate one of their own context errors."""
+    for error in errors:
+        if error.validator in ("anyOf", "oneOf") and not _subschema(error).get("x-error"):
+            yield from _leaf_errors(iter(error.context or []))
+        else:
+            yield error
+
+
+def _report(error: ValidationError, path: DataPath, document: YamlDocument, report: Report) -> None:
+    place = document.place(path)
+    where = dotted(path)
+    validator = str(error.validator)
+    instance: Any = error.instance
+    schema = _subschema(error)
+
+    if validator == "additionalProperties":
+        known = set(schema.get("properties", {}))
+        for key in sorted(set(instance) - known):
+            key_place = document.place((*path, key))
+            hint = did_you_mean(key, known) or f"expected one of: {', '.join(sorted(known))}"
+            report.error(key_place.key or key_place.value, f"{where}: unknown key {key!r}", hint)
+        return
+    if validator == "required":
+        for key in _expected(error):
+            if isinstance(instance, dict) and key not in instance:
+                report.error(place.key or place.value, f"{where}: missing required key {key!r}")
+        return
+    sentence, advice = _sentence(validator, error, schema, place.plain_text)
+    report.error(place.value, f"{where}: {sentence}", advice)
+
+
+def _subschema(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _expected(error: ValidationError) -> Any:
+    """What the failed keyword asked for: the type, the list of keys, the bound..."""
+    return error.validator_value
+
+
+def _sentence(
+    validator: str, error: ValidationError, schema: Mapping[str, Any], plain_text: str | None
+) -> tuple[str, str | None]:
+    instance = error.instance
+    expected = _expected(error)
+    custom: str | None = schema.get("x-error")
+    if custom and validator in _CUSTOM_MESSAGE_VALIDATORS:
+        return custom.replace("{value}", repr(instance)), _hint_for(validator, instance, schema)
+    if validator == "type":
+        return _type_sentence(expected, instance, plain_text)
+    if validator == "enum":
+        choices = [str(c) for c in expected]
+        hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
+        return f"{instance!r} is not one of: {', '.join(choices)}", hint
+    if validator == "minLength":
+        return "must not be empty", None
+    if validator == "maxLength":
+        return f"is longer than {expected} characters", None
+    if validator == "minItems":
+        return "must list at least one item", None
+    if validator == "uniqueItems":
+        return "lists the same item twice", "remove the repeat"
+    if validator == "minimum":
+        return f"must be at least {expected}, got {instance!r}", None
+    if validator == "maximum":
+        return f"must be at most {expected}, got {instance!r}", None
+    if validator == "not":
+        return "is not allowed here", None
+    return error.message, None  # pragma: no cover - a validator the schema does not use
+
+
+def _type_sentence(
+    expected: str | list[str], instance: object, plain_text: str | None
+) -> tuple[str, str | None]:
+    names = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+    if instance is None:
+        return f"is empty; expected {wanted}", "write the value after the colon"
+    got = _TYPE_NAMES[_json_type(instance)]
+    message = f"expected {wanted}, got {got}"
+    hint = None
+    if "string" in names and plain_text is not None:
+        message += f" ({plain_text!r} without quotes is read as {got})"
+        hint = f'put it in quotes: "{plain_text}"'
+    elif not isinstance(instance, dict | list):
+        message += f" ({instance!r})"
+    return message, hint
+
+
+def _json_type(instance: object) -> str:
+    if isinstance(instance, bool):
+        return "boolean"
+    if isinstance(instance, int):
+        return "integer"
+    if isinstance(instance, float):
+        return "number"
+    if isinstance(instance, str):
+        return "string"
+    if isinstance(instance, list):
+        return "array"
+    if isinstance(instance, dict):
+        return "object"
+    return "null"
+
+
+def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> str | None:
+    """Suggest the obvious fix for a pattern failure, where there is one."""
+    if validator != "pattern" or not isinstance(instance, str):
+        return None
+    pattern = schema.get("pattern", "")
+    if pattern.startswith("^[a-z0-9]+"):  # a slug
+        suggestion = _slugify(instance)
+        return f"did you mean {suggestion!r}?" if suggestion and suggestion != instance else None
+    if pattern.startswith("^https?://") and "://" not in instance and "." in instance:
+        return f"did you mean 'https://{instance.strip()}'?"
+    return None
+
+
+def _slugify(text: str) -> str:
+    out = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in out.split("-") if part)
