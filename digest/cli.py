@@ -148,7 +148,7 @@ def _base_url(value: str) -> str:
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
-    """Insert 'build' when no command is named: 'build.py --strict' runs 'build --strict'."""
-    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
-        return argv
-    return [DEFAULT_COMMAND, *argv]
+    """Insert 'build' when the command line starts with an option (or is empty)."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        return [DEFAULT_COMMAND, *argv]
+    return argv

@@ -84,7 +84,9 @@ class Report:
         self.add(Severity.NOTE, location, message, hint)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(diagnostics)
+        """Add diagnostics this report does not hold yet (an error raised from it, say)."""
+        known = set(self.diagnostics)
+        self.diagnostics.extend(d for d in diagnostics if d not in known)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -125,7 +127,10 @@ def _is_under(path: Path, base: Path) -> bool:
     return True
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """Suggest the closest of choices to a mistyped word, as a hint."""
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """Suggest the closest of choices to a mistyped word (or one it begins), as a hint."""
+    options = sorted(choices)
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    if not matches and word:
+        matches = [c for c in options if c.startswith(word)][:1]
     return f"did you mean {matches[0]!r}?" if matches else None

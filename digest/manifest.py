@@ -47,10 +47,10 @@ def load_manifest(
     document = load_yaml(path, report, file=file)
     if document is None:
         return None
-    schema.validate(document, report)
+    invalid = schema.validate(document, report)
     if not isinstance(document.data, dict):
         return None
-    checker = _Checker(document, path.parent.absolute(), report)
+    checker = _Checker(document, path.parent.absolute(), report, invalid)
     manifest = checker.build(path.absolute(), display_root)
     if report.count(Severity.ERROR) > errors_before:
         return None
@@ -60,11 +60,14 @@ def load_manifest(
 class _Checker:
     """The semantic checks, run on data the schema may have rejected in parts."""
 
-    def __init__(self, document: YamlDocument, root: Path, report: Report) -> None:
+    def __init__(
+        self, document: YamlDocument, root: Path, report: Report, invalid: set[DataPath]
+    ) -> None:
         self.doc = document
         self.data: dict[str, Any] = document.data  # type: ignore[assignment]
         self.root = root
         self.report = report
+        self.invalid = invalid  # paths the schema has already reported
         self.documents_used: dict[Path, str] = {}
 
     def at(self, path: DataPath) -> Location:
@@ -80,7 +83,9 @@ class _Checker:
     def build(self, manifest_path: Path, display_root: Path | None) -> Manifest | None:
         site = self.site(_mapping(self.data.get("site")))
         topics = self.topics(_list(self.data.get("topics")))
-        sources = self.sources(_list(self.data.get("sources")), {t.id for t in topics})
+        # A topic whose id is invalid would make every source of it "unknown": skip that check.
+        ids_ok = not any(p[0] == "topics" and p[2:] == ("id",) for p in self.invalid if len(p) > 2)
+        sources = self.sources(_list(self.data.get("sources")), {t.id for t in topics}, ids_ok)
         if site is None:
             return None
         return Manifest(manifest_path, self.root, site, tuple(topics), tuple(sources), display_root)
@@ -89,7 +94,7 @@ class _Checker:
 
     def site(self, data: dict[str, Any]) -> Site | None:
         base_url = _text(data.get("base_url"))
-        if base_url is not None:
+        if base_url is not None and ("site", "base_url") not in self.invalid:
             parts = urlsplit(base_url)
             if parts.query or parts.fragment:
                 self.error(
@@ -154,7 +159,7 @@ class _Checker:
 
     # -- sources ----------------------------------------------------------------------
 
-    def sources(self, items: list[Any], topic_ids: set[str]) -> list[Source]:
+    def sources(self, items: list[Any], topic_ids: set[str], check_topics: bool) -> list[Source]:
         sources: list[Source] = []
         first_id: dict[str, int] = {}
         first_petition: dict[tuple[str, int], int] = {}
@@ -167,7 +172,7 @@ class _Checker:
                     self.duplicate((*path, "id"), source_id, ("sources", first_id[source_id], "id"))
                 else:
                     first_id[source_id] = index
-            source = self.source(path, data, topic_ids, first_petition)
+            source = self.source(path, data, topic_ids if check_topics else None, first_petition)
             if source is not None:
                 sources.append(source)
         return sources
@@ -176,7 +181,7 @@ class _Checker:
         self,
         path: DataPath,
         data: dict[str, Any],
-        topic_ids: set[str],
+        topic_ids: set[str] | None,
         first_petition: dict[tuple[str, int], int],
     ) -> Source | None:
         topics = self.source_topics(path, data.get("topics"), topic_ids)
@@ -216,9 +221,11 @@ class _Checker:
         )
 
     def source_topics(
-        self, path: DataPath, value: object, topic_ids: set[str]
+        self, path: DataPath, value: object, topic_ids: set[str] | None
     ) -> tuple[str, ...] | None:
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return None
+        if topic_ids is None:
             return None
         ok = True
         for index, topic in enumerate(value):
@@ -258,12 +265,11 @@ class _Checker:
         if isinstance(number, int) and not isinstance(number, bool):
             index = int(path[1])
             if (platform, number) in first:
-                other = ("sources", first[(platform, number)], "petition", "number")
+                other: DataPath = ("sources", first[(platform, number)])
                 self.error(
                     (*path, "petition", "number"),
-                    f"petition {platform} {number} is already source "
-                    f"{self._source_id(first[(platform, number)])!r} "
-                    f"(line {self.at(other).line})",
+                    f"petition {platform} {number} is already {self._describe_source(other)} "
+                    f"(line {self.at((*other, 'petition', 'number')).line})",
                     "list each petition once",
                 )
                 return INVALID
@@ -278,8 +284,10 @@ class _Checker:
         valid_number = isinstance(number, int) and not isinstance(number, bool)
         return PetitionRef(platform, number if valid_number else None, recorded)
 
-    def _source_id(self, index: int) -> str:
-        return str(_mapping(_list(self.data.get("sources"))[index]).get("id"))
+    def _describe_source(self, path: DataPath) -> str:
+        """Name a source by its id when it has one: "source 'ofcom-x'", else "sources[3]"."""
+        source_id = _mapping(_list(self.data.get("sources"))[int(path[1])]).get("id")
+        return f"source {source_id!r}" if isinstance(source_id, str) else dotted(path)
 
     # -- shared checks ----------------------------------------------------------------
 
@@ -334,7 +342,7 @@ class _Checker:
                     "each source has its own write-up",
                 )
                 return None
-            self.documents_used[target] = dotted(owner)
+            self.documents_used[target] = self._describe_source(owner)
         return target
 
 
@@ -363,7 +371,7 @@ def _document_problem(value: str, root: Path, content: Path) -> tuple[str | None
         return f"{value!r} is not a Markdown file", "write-ups are Markdown files ending in '.md'"
     if not resolved.is_file():
         existing = [p.relative_to(root).as_posix() for p in sorted(content.rglob("*.md"))]
-        return f"{value!r} does not exist", did_you_mean(value, existing)
+        return f"{value!r} does not exist", did_you_mean(value, existing, cutoff=0.8)
     return None, None
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from digest.diagnostics import Location, Report, display_path
+from digest.diagnostics import Location, Report, Severity, display_path
 from digest.model import Manifest, PetitionData, Source
 from digest.platforms import PLATFORMS, DataError
 from digest.textfile import read_text
@@ -59,7 +59,7 @@ def load_petition_data(manifest: Manifest, report: Report) -> dict[str, Petition
 
 def _read(path: Path, file: str, source: Source, report: Report) -> PetitionData | None:
     assert source.petition is not None and source.petition.number is not None
-    text = read_text(path, report, file=file)
+    text = read_text(path, report, file=file, severity=Severity.WARNING)
     if text is None:
         return None
     where = Location(file, 1, 1)

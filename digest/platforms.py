@@ -23,6 +23,7 @@ from digest.model import (
     Rejection,
     Threshold,
 )
+from digest.textformat import human_date
 
 
 class DataError(ValueError):
@@ -102,8 +103,12 @@ def parse_uk_parliament(document: object, number: int) -> PetitionData:
         (f"Reached {thresholds[0].count:,} signatures: the Government must respond", response_at),
         ("The Government responded", _time(a, "government_response_at")),
         (f"Reached {thresholds[1].count:,} signatures: considered for a debate", debate_at),
-        ("Debate scheduled", _date(a, "scheduled_debate_date")),
+        (_scheduled(_date(a, "scheduled_debate_date")), _date(a, "debate_scheduled_on")),
         ("Debated in Parliament", debate.debated_on if debate else None),
+        (
+            "Not debated: the committee recorded its decision",
+            _time(a, "debate_outcome_at") if debate and debate.debated_on is None else None,
+        ),
         ("Closed", _time(a, "closed_at")),
     ]
     return PetitionData(
@@ -127,6 +132,12 @@ def parse_uk_parliament(document: object, number: int) -> PetitionData:
         api_url=f"https://petition.parliament.uk/petitions/{number}.json",
         licence=OGL,
     )
+
+
+def _scheduled(debate_day: dt.date | None) -> str:
+    if debate_day is None:
+        return "A debate was scheduled"
+    return f"A debate was scheduled for {human_date(debate_day)}"
 
 
 def _uk_rejection(value: object) -> Rejection | None:

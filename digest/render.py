@@ -1,8 +1,9 @@
 """Render the site's pages with Jinja2: the digest in, ``OutputFile``s out, nothing written.
 
 Links between pages are relative, so the site works at any base path and
-straight from the disk; only canonical links, feeds, the sitemap and the 404
-page (served from any path) use absolute URLs built on ``site.base_url``.
+straight from the disk. The 404 page, served at any missing address, links
+from the site's root path; canonical links, feeds and the sitemap use
+absolute URLs built on ``site.base_url``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +28,10 @@ from digest.platforms import UK_REJECTION_REASONS
 from digest.sanitize import resolve_links
 
 STATIC_DIR = "static"
+
+# How a page links to others: relative (../topics/), from the site's root path
+# (/digest/topics/, for 404.html), or absolute (https://example.org/digest/topics/).
+LinkStyle = Literal["relative", "rooted", "absolute"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Page:
     description: str
     feeds: tuple[FeedLink, ...]
     context: Mapping[str, Any] = field(default_factory=dict)
-    absolute_links: bool = False
+    links: LinkStyle = "relative"
     section: str = ""  # which navigation item is current
     updated: dt.date | None = None  # the sitemap's lastmod
 
@@ -114,9 +120,9 @@ def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
     """Render every page, the sitemap and robots.txt."""
     pages = list(site_pages(digest))
     files = [_render(theme, page, digest) for page in pages]
-    listed = [p for p in pages if not p.absolute_links]
+    listed = [p for p in pages if p.links == "relative"]
     for name in ("sitemap.xml", "robots.txt"):
-        page = Page(name, name, name, "", (), {"pages": listed}, absolute_links=True)
+        page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
         files.append(_render(theme, page, digest))
     return files
 
@@ -176,7 +182,7 @@ def site_pages(digest: Digest) -> Iterator[Page]:
         "Page not found",
         "This page does not exist.",
         site_feeds,
-        absolute_links=True,
+        links="rooted",  # served at any missing address, so no relative links
     )
 
 
@@ -276,8 +282,10 @@ def relative_url(target: str, page_path: str) -> str:
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: str) -> str:
     page: Page = context["page"]
-    if page.absolute_links:
+    if page.links == "absolute":
         return _absolute(context, target)
+    if page.links == "rooted":
+        return urlsplit(str(context["site"].base_url)).path + target
     return relative_url(target, page.path)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
@@ -61,7 +62,8 @@ def validate(document: YamlDocument, report: Report) -> set[DataPath]:
     for error in _leaf_errors(_validator().iter_errors(data)):
         path: DataPath = tuple(error.absolute_path)
         bad.add(path)
-        _report(error, path, document, report)
+        if not document.already_reported(path):
+            _report(error, path, document, report)
     return bad
 
 
@@ -181,6 +183,10 @@ def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> st
         return f"did you mean {suggestion!r}?" if suggestion and suggestion != instance else None
     if pattern.startswith("^https?://") and "://" not in instance and "." in instance:
         return f"did you mean 'https://{instance.strip()}'?"
+    unpadded = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", instance.strip())
+    if unpadded and "[0-9]{4}" in pattern:
+        padded = "-".join(p.zfill(2) for p in unpadded.groups() if p)
+        return f"did you mean {padded!r}?" if padded != instance else None
     return None
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.diagnostics import Location, Report
+from digest.diagnostics import Location, Report, Severity
 
 
 def read_text(
-    path: Path, report: Report, *, file: str, cited_at: Location | None = None
+    path: Path,
+    report: Report,
+    *,
+    file: str,
+    cited_at: Location | None = None,
+    severity: Severity = Severity.ERROR,
 ) -> str | None:
     """Read a UTF-8 file (a byte-order mark is dropped); None after reporting a problem.
 
@@ -20,7 +25,7 @@ def read_text(
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        report.error(cited_at or Location(file), f"cannot read {file}: {reason}")
+        report.add(severity, cited_at or Location(file), f"cannot read {file}: {reason}")
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -28,7 +33,8 @@ def read_text(
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        report.error(
+        report.add(
+            severity,
             Location(file, line, column),
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             "save the file as UTF-8",

@@ -42,12 +42,20 @@ class YamlDocument:
     data: object
     places: dict[DataPath, Place]
     file: str
+    reported: frozenset[DataPath] = frozenset()  # values already reported (aliases, tags)
 
     def place(self, path: DataPath) -> Place:
         """Find the place of a path, or of its nearest ancestor that has one."""
         while path not in self.places and path:
             path = path[:-1]
         return self.places.get(path, Place(Location(self.file, 1, 1)))
+
+    def already_reported(self, path: DataPath) -> bool:
+        """Tell whether a value at or above path has been reported by the YAML reader."""
+        return any(path[: len(p)] == p for p in self.reported)
+
+
+_ALIAS_TAG = "!research-digest/alias"
 
 
 class _Loader(yaml.SafeLoader):
@@ -67,7 +75,7 @@ class _Loader(yaml.SafeLoader):
                 f"YAML aliases are not supported (*{event.anchor})",
                 "write the value out in full",
             )
-            return ScalarNode(f"{_TAG}null", "", event.start_mark, event.end_mark)
+            return ScalarNode(_ALIAS_TAG, "", event.start_mark, event.end_mark)
         return super().compose_node(parent, index)
 
 
@@ -76,108 +84,134 @@ def load_yaml(path: Path, report: Report, *, file: str) -> YamlDocument | None:
     text = read_text(path, report, file=file)
     if text is None:
         return None
-    loader = _Loader(text, report, file)
+    loader = None
     try:
+        loader = _Loader(text, report, file)  # checks every character first
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         _report_syntax_error(exc, report, file)
         return None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
-        report.error(Location(file, 1, 1), f"invalid YAML: {exc}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, with no mark
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        report.error(
+            Location(file, line, column),
+            f"invalid YAML: the control character {chr(exc.character)!r} is not allowed",
+            "remove it; YAML files hold printable text",
+        )
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         report.error(Location(file, 1, 1), "the file is empty")
         return None
-    places: dict[DataPath, Place] = {}
-    data = _convert(root, (), places, report, file)
-    return YamlDocument(data, places, file)
+    converter = _Converter(report, file)
+    data = converter.convert(root, ())
+    return YamlDocument(data, converter.places, file, frozenset(converter.reported))
 
 
 def _report_syntax_error(exc: yaml.MarkedYAMLError, report: Report, file: str) -> None:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or exc.context or "syntax error"
     hint = None
-    if "'\\t'" in problem or "\t" in problem:
+    if problem == "but found another document":
+        problem = "the file holds more than one YAML document"
+        hint = "a manifest is a single document: remove this '---' line and merge what follows"
+    elif "'<stream end>'" in problem:
+        problem = "the file ends before a value is complete"
+        hint = "close every '[', '{' and quote that is opened"
+    elif exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        mark = exc.context_mark
+        problem = "this quoted value has no closing quote"
+        hint = "add the closing quote, or escape a quote inside the value"
+    elif "'\\t'" in problem or "\t" in problem:
         hint = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be in quotes"
     elif exc.context and exc.context_mark and mark is not exc.context_mark:
         ctx = exc.context_mark
         hint = f"{exc.context} at line {ctx.line + 1}, column {ctx.column + 1}"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     report.error(Location(file, line, column), f"invalid YAML: {problem}", hint)
 
 
-def _convert(
-    node: Node, path: DataPath, places: dict[DataPath, Place], report: Report, file: str
-) -> object:
-    here = _location(node, file)
-    if len(path) > MAX_DEPTH:
-        report.error(here, f"nested more than {MAX_DEPTH} levels deep")
-        return None
-    if isinstance(node, MappingNode):
-        return _convert_mapping(node, path, places, report, file)
-    if isinstance(node, SequenceNode):
-        items = []
-        for index, child in enumerate(node.value):
-            places[(*path, index)] = Place(_location(child, file))
-            items.append(_convert(child, (*path, index), places, report, file))
-        return items
-    assert isinstance(node, ScalarNode)
-    value = _scalar(node, here, report)
-    if node.style is None and value is not None and not isinstance(value, str) and path in places:
-        places[path] = replace(places[path], plain_text=node.value)
-    return value
+class _Converter:
+    """Turn composed nodes into plain data, recording where each value stands."""
 
+    def __init__(self, report: Report, file: str) -> None:
+        self.report = report
+        self.file = file
+        self.places: dict[DataPath, Place] = {}
+        self.reported: set[DataPath] = set()
 
-def _convert_mapping(
-    node: MappingNode, path: DataPath, places: dict[DataPath, Place], report: Report, file: str
-) -> dict[str, object]:
-    result: dict[str, object] = {}
-    first_seen: dict[str, Location] = {}
-    for key_node, value_node in node.value:
-        key_at = _location(key_node, file)
-        if not isinstance(key_node, ScalarNode):
-            report.error(key_at, "a key must be plain text, not a list or mapping")
-            continue
-        key = key_node.value  # always text: 'on:' or 'no:' stay words, not booleans
-        if key in first_seen:
-            first = first_seen[key]
-            report.error(
-                key_at,
-                f"{dotted((*path, key))}: duplicate key {key!r} (first at line {first.line})",
-                "remove one of them: YAML would silently keep only the last",
-            )
-            continue
-        first_seen[key] = key_at
-        child = (*path, key)
-        places[child] = Place(_location(value_node, file), key_at)
-        result[key] = _convert(value_node, child, places, report, file)
-    return result
+    def convert(self, node: Node, path: DataPath) -> object:
+        here = self.location(node)
+        if len(path) > MAX_DEPTH:
+            self.report.error(here, f"nested more than {MAX_DEPTH} levels deep")
+            self.reported.add(path)
+            return None
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.places[(*path, index)] = Place(self.location(child))
+                items.append(self.convert(child, (*path, index)))
+            return items
+        assert isinstance(node, ScalarNode)
+        value = self.scalar(node, path, here)
+        plain = node.style is None and value is not None and not isinstance(value, str)
+        if plain and path in self.places:
+            self.places[path] = replace(self.places[path], plain_text=node.value)
+        return value
 
+    def mapping(self, node: MappingNode, path: DataPath) -> dict[str, object]:
+        result: dict[str, object] = {}
+        first_seen: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            key_at = self.location(key_node)
+            if not isinstance(key_node, ScalarNode):
+                self.report.error(key_at, "a key must be plain text, not a list or mapping")
+                continue
+            key = key_node.value  # always text: 'on:' or 'no:' stay words, not booleans
+            if key in first_seen:
+                self.report.error(
+                    key_at,
+                    f"{dotted((*path, key))}: duplicate key {key!r} "
+                    f"(first at line {first_seen[key].line})",
+                    "remove one of them: YAML would silently keep only the last",
+                )
+                continue
+            first_seen[key] = key_at
+            child = (*path, key)
+            self.places[child] = Place(self.location(value_node), key_at)
+            result[key] = self.convert(value_node, child)
+        return result
 
-def _scalar(node: ScalarNode, here: Location, report: Report) -> object:
-    tag = node.tag.removeprefix(_TAG)
-    if tag == "str":
+    def scalar(self, node: ScalarNode, path: DataPath, here: Location) -> object:
+        tag = node.tag.removeprefix(_TAG)
+        if tag == "str":
+            return node.value
+        if tag == "null":
+            return None
+        if tag == "bool":
+            return _SCALARS.construct_yaml_bool(node)
+        if tag == "int":
+            return _SCALARS.construct_yaml_int(node)
+        if tag == "float":
+            return _SCALARS.construct_yaml_float(node)
+        if tag == "timestamp":
+            return node.value  # dates stay text; the manifest loader reads them itself
+        self.reported.add(path)
+        if node.tag == _ALIAS_TAG:
+            return None  # reported by the loader
+        shown = "!!" + tag if node.tag.startswith(_TAG) else node.tag
+        self.report.error(here, f"unsupported YAML tag {shown!r}", "remove the tag")
         return node.value
-    if tag == "null":
-        return None
-    if tag == "bool":
-        return _SCALARS.construct_yaml_bool(node)
-    if tag == "int":
-        return _SCALARS.construct_yaml_int(node)
-    if tag == "float":
-        return _SCALARS.construct_yaml_float(node)
-    if tag == "timestamp":
-        return node.value  # dates stay text; the manifest loader reads them itself
-    report.error(here, f"unsupported YAML tag {node.tag!r}", "remove the tag")
-    return None
 
-
-def _location(node: Node, file: str) -> Location:
-    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
+    def location(self, node: Node) -> Location:
+        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def dotted(path: DataPath) -> str:
@@ -185,4 +219,4 @@ def dotted(path: DataPath) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
+    return text or "the manifest"

@@ -1,0 +1,56 @@
+"""Shared paths and helpers for the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.diagnostics import Report
+from digest.pipeline import BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+TEMPLATES = REPO / "templates"
+TEST_DIGEST = DATA / "digest"
+BUILT_AT = dt.datetime(2026, 2, 8, 12, 0, tzinfo=dt.UTC)
+BUILT_AT_EPOCH = str(int(BUILT_AT.timestamp()))
+
+
+def build_digest(
+    manifest: Path,
+    out: Path,
+    *,
+    report: Report | None = None,
+    base_url: str | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Build a digest with the repository's templates at a fixed time."""
+    return build(
+        manifest,
+        out=out,
+        report=report if report is not None else Report(),
+        templates=TEMPLATES,
+        base_url=base_url,
+        strict=strict,
+        now=BUILT_AT,
+    )
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by its relative POSIX path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def test_digest(tmp_path: Path) -> Path:
+    """A private copy of the test digest; returns its sources.yaml."""
+    folder = tmp_path / "digest"
+    shutil.copytree(TEST_DIGEST, folder)
+    return folder / "sources.yaml"

@@ -1,0 +1,27 @@
+"""Rebuild tests/golden/ from tests/data/digest/: run 'make golden', then review the diff.
+
+The golden site is what the test digest must build to, byte for byte; the
+golden test compares a fresh build with it. Refresh it when a change to the
+templates or the code changes the output on purpose, and read the diff in
+the commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digest.diagnostics import Report
+from tests.conftest import REPO, TEST_DIGEST, build_digest
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def refresh(out: Path = GOLDEN) -> int:
+    """Build the test digest into out; return the number of files written."""
+    result = build_digest(TEST_DIGEST / "sources.yaml", out, report=Report())
+    return len(result.files)
+
+
+if __name__ == "__main__":
+    count = refresh()
+    print(f"refreshed {count} files in {GOLDEN.relative_to(REPO)}/; review with 'git diff'")

@@ -1,0 +1,117 @@
+"""Write-ups: Markdown to sanitised HTML, defects normalised, broken links reported."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from digest.diagnostics import Report
+from digest.documents import MarkdownRenderer, load_about, load_documents, normalise
+from digest.manifest import load_manifest
+from digest.model import Manifest
+
+
+def load(manifest_path: Path) -> Manifest:
+    manifest = load_manifest(manifest_path, Report())
+    assert manifest is not None
+    return manifest
+
+
+def test_crlf_and_byte_order_mark_are_normalised() -> None:
+    assert normalise("\ufeffa\r\nb\rc\n") == "a\nb\nc\n"
+
+
+def test_a_title_heading_becomes_h2_and_sections_keep_their_level() -> None:
+    html = MarkdownRenderer().render("# Title\n\n## Section\n\n### Sub\n")
+    assert (
+        html
+        == '<h2 id="w-title">Title</h2>\n<h2 id="w-section">Section</h2>\n<h3 id="w-sub">Sub</h3>'
+    )
+
+
+def test_markdown_images_never_reach_the_output() -> None:
+    html = MarkdownRenderer().render("![abuse](https://evil.test/x.png) text\n")
+    assert html == "<p> text</p>"
+
+
+def test_footnotes_tables_and_quotes_render() -> None:
+    html = MarkdownRenderer().render(
+        'Said "so".[^1]\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Note.\n'
+    )
+    assert "<table>" in html and "<td>1</td>" in html
+    assert "\u201cso\u201d" in html  # smart quotes
+    assert 'class="footnote"' in html and 'href="#w-fn:1"' in html and 'id="w-fn:1"' in html
+
+
+def test_markdown_links_with_hostile_schemes_lose_their_href() -> None:
+    html = MarkdownRenderer().render("[x](javascript:alert(1)) [y](data:text/html,hi)\n")
+    assert "javascript" not in html and "data:" not in html
+
+
+def test_the_renderer_forgets_one_document_before_the_next() -> None:
+    renderer = MarkdownRenderer()
+    first = renderer.render("A[^1]\n\n[^1]: one\n")
+    second = renderer.render("B[^1]\n\n[^1]: two\n")
+    assert "one" in first and "one" not in second
+
+
+def test_documents_load_with_word_counts(test_digest: Path) -> None:
+    report = Report()
+    documents = load_documents(load(test_digest), report)
+    assert report.diagnostics == []
+    crlf = documents["crlf-article"]
+    assert "\r" not in crlf.html and "\ufeff" not in crlf.html
+    assert crlf.word_count == 27  # headings included
+
+
+def test_broken_internal_links_are_reported_where_they_are(test_digest: Path) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_text("## S\n\nSee [a](source:anual-report)\nand [t](topic:alfa).\n")
+    report = Report()
+    load_documents(load(test_digest), report)
+    assert [d.format() for d in report.sorted()] == [
+        f"{path}:3:9: error: link to unknown source 'anual-report'\n"
+        "  hint: did you mean 'annual-report'?",
+        f"{path}:4:9: error: link to unknown topic 'alfa'\n  hint: did you mean 'alpha'?",
+    ]
+
+
+def test_an_unreadable_write_up_is_an_error_at_its_place(test_digest: Path) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_bytes(b"## S\n\ncaf\xe9\n")
+    report = Report()
+    load_documents(load(test_digest), report)
+    assert [d.format() for d in report.sorted()] == [
+        f"{path}:3:4: error: not valid UTF-8 (byte 0xe9)\n  hint: save the file as UTF-8"
+    ]
+
+
+def test_an_empty_write_up_is_a_warning(test_digest: Path) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_text("\n")
+    report = Report()
+    load_documents(load(test_digest), report)
+    assert [d.format() for d in report.sorted()] == [
+        f"{path}:1:1: warning: the write-up is empty\n"
+        "  hint: summarise the source in your own words"
+    ]
+
+
+def test_a_write_up_deleted_after_validation_is_an_error(test_digest: Path) -> None:
+    manifest = load(test_digest)
+    shutil.rmtree(test_digest.parent / "content")
+    report = Report()
+    assert load_documents(manifest, report) == {}
+    assert len(report.diagnostics) == len(manifest.sources)
+    first = next(report.sorted())
+    assert first.message.startswith("cannot read ") and first.message.endswith(
+        ": No such file or directory"
+    )
+    assert first.location.file.endswith("sources.yaml")
+
+
+def test_the_about_text_is_rendered(test_digest: Path) -> None:
+    report = Report()
+    html = load_about(load(test_digest), report)
+    assert html is not None and 'href="topic:alpha"' in html
+    assert report.diagnostics == []

@@ -1,0 +1,111 @@
+"""The manifest loader: every invalid case gives exactly its expected diagnostics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from digest.diagnostics import Report, Severity
+from digest.manifest import load_manifest
+from digest.model import PartialDate, PetitionRef, RecordedFigure
+from tests.conftest import DATA, TEST_DIGEST
+
+INVALID = DATA / "invalid"
+CASES = sorted(p.stem for p in INVALID.glob("*.yaml"))
+
+
+def diagnostics_of(manifest: Path) -> str:
+    report = Report()
+    load_manifest(manifest, report, display_root=manifest.parent)
+    return "".join(d.format() + "\n" for d in report.sorted())
+
+
+def test_there_are_at_least_twenty_invalid_cases() -> None:
+    assert len(CASES) >= 20
+    missing = [c for c in CASES if not (INVALID / f"{c}.expected").exists()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_manifest_gives_exactly_the_expected_diagnostics(case: str) -> None:
+    expected = (INVALID / f"{case}.expected").read_text(encoding="utf-8")
+    assert diagnostics_of(INVALID / f"{case}.yaml") == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_manifest_with_errors_builds_no_model(case: str) -> None:
+    report = Report()
+    manifest = load_manifest(INVALID / f"{case}.yaml", report)
+    assert (manifest is None) == (report.count(Severity.ERROR) > 0)
+
+
+def test_the_test_digest_loads_into_the_model() -> None:
+    report = Report()
+    manifest = load_manifest(TEST_DIGEST / "sources.yaml", report)
+    assert manifest is not None
+    assert manifest.site.base_url == "https://digest.test/sub/path/"  # a slash is added
+    assert [t.id for t in manifest.topics] == ["alpha", "petitions", "quiet"]
+    article = manifest.source("crlf-article")
+    assert article.publisher is None  # 'unknown'
+    assert article.url is None
+    assert article.published == PartialDate(2026, 1)
+    assert article.added == dt.date(2026, 1, 10)
+    assert article.document == (TEST_DIGEST / "content" / "crlf-article.md").resolve()
+    assert manifest.source("annual-report").published == PartialDate(2025)
+    assert manifest.source("petition-100004").published is None
+    assert manifest.source("petition-100001").petition == PetitionRef("uk-parliament", 100001, None)
+    assert manifest.source("hand-recorded-petition").petition == PetitionRef(
+        "change-org", None, RecordedFigure(12345, PartialDate(2026, 2, 1))
+    )
+    assert manifest.source("undated-other-petition").petition == PetitionRef(
+        "other", None, RecordedFigure(40, None)
+    )
+
+
+def test_sources_remember_where_their_fields_are() -> None:
+    manifest = load_manifest(TEST_DIGEST / "sources.yaml", Report())
+    assert manifest is not None
+    source = manifest.source("regulator-statement")
+    assert (source.origin.line, source.origin.column) == (44, 5)
+    assert source.where("document").line == 52
+    assert source.where("no-such-field") == source.origin
+
+
+def test_the_missing_url_warning_does_not_stop_the_model() -> None:
+    report = Report()
+    manifest = load_manifest(INVALID / "no-url-warning.yaml", report)
+    assert manifest is not None
+    assert report.count(Severity.WARNING) == 1
+
+
+def test_a_missing_manifest_is_one_clear_error(tmp_path: Path) -> None:
+    assert diagnostics_of(tmp_path / "sources.yaml") == (
+        "sources.yaml: error: cannot read sources.yaml: No such file or directory\n"
+    )
+
+
+def test_a_symlink_out_of_content_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    secret = tmp_path / "secret.md"
+    secret.write_text("## Secret\n")
+    (tmp_path / "content" / "link.md").symlink_to(secret)
+    text = (INVALID / "no-url-warning.yaml").read_text().replace("content/a.md", "content/link.md")
+    (tmp_path / "sources.yaml").write_text(text)
+    assert "sources[0].document: 'content/link.md' is outside content/" in diagnostics_of(
+        tmp_path / "sources.yaml"
+    )
+
+
+def test_aliases_cannot_expand_a_small_file_into_a_huge_one(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]" for i in range(20)]
+    (tmp_path / "sources.yaml").write_text("\n".join(lines) + "\n")
+    output = diagnostics_of(tmp_path / "sources.yaml")
+    assert output.count("YAML aliases are not supported") == 40
+
+
+def test_nesting_too_deep_is_reported_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text("site: " + "[" * 40 + "]" * 40 + "\n")
+    assert "nested more than 32 levels deep" in diagnostics_of(tmp_path / "sources.yaml")

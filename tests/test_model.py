@@ -1,0 +1,45 @@
+"""The model's own logic: dates known to the day, the month or the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from digest.model import PartialDate
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "human", "earliest"),
+    [
+        ("2026-01-09", "2026-01-09", "9 January 2026", dt.date(2026, 1, 9)),
+        ("2026-01", "2026-01", "January 2026", dt.date(2026, 1, 1)),
+        ("2026", "2026", "2026", dt.date(2026, 1, 1)),
+        ("2024-02-29", "2024-02-29", "29 February 2024", dt.date(2024, 2, 29)),
+    ],
+)
+def test_partial_dates(text: str, iso: str, human: str, earliest: dt.date) -> None:
+    date = PartialDate.parse(text)
+    assert (date.iso(), date.human(), date.earliest()) == (iso, human, earliest)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-02-29", "'2026-02-29' is not a real date: February 2026 has 28 days"),
+        ("2026-00", "'2026-00' is not a real date: there is no month 0"),
+        ("2026-1-9", "expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got '2026-1-9'"),
+        ("9 Jan 2026", "expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got '9 Jan 2026'"),
+    ],
+)
+def test_impossible_or_malformed_dates_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        PartialDate.parse(text)
+    assert str(caught.value) == message
+
+
+def test_partial_dates_order_by_year_then_month_then_day() -> None:
+    dates = [PartialDate.parse(t) for t in ("2026-01-09", "2025", "2026-01", "2026-02-01")]
+    assert [d.iso() for d in sorted(dates, key=PartialDate.earliest)] == [
+        "2025", "2026-01", "2026-01-09", "2026-02-01",
+    ]  # fmt: skip

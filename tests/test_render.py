@@ -1,0 +1,92 @@
+"""Rendering: relative links from every page, one file per page, no template surprises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.diagnostics import Report
+from digest.documents import load_about, load_documents
+from digest.manifest import load_manifest
+from digest.model import Digest
+from digest.petitioncache import load_petition_data
+from digest.render import load_theme, relative_url, render_pages, site_pages
+from tests.conftest import BUILT_AT, TEMPLATES, TEST_DIGEST
+
+
+@pytest.mark.parametrize(
+    ("target", "page", "expected"),
+    [
+        ("", "", "./"),
+        ("topics/", "", "topics/"),
+        ("", "topics/alpha/", "../../"),
+        ("sources/a/", "topics/alpha/", "../../sources/a/"),
+        ("static/style.css", "sources/a/", "../../static/style.css"),
+        ("feed.xml", "topics/", "../feed.xml"),
+        ("topics/alpha/feed.xml", "topics/alpha/", "feed.xml"),
+        ("sources/a/", "sources/a/", "./"),
+        ("about/", "404.html", "about/"),
+    ],
+)
+def test_relative_urls(target: str, page: str, expected: str) -> None:
+    assert relative_url(target, page) == expected
+
+
+def digest() -> Digest:
+    report = Report()
+    manifest = load_manifest(TEST_DIGEST / "sources.yaml", report)
+    assert manifest is not None
+    return Digest(
+        manifest,
+        load_documents(manifest, report),
+        load_petition_data(manifest, report),
+        load_about(manifest, report),
+        BUILT_AT,
+    )
+
+
+def test_every_page_type_is_rendered_once() -> None:
+    pages = [p.output_path for p in site_pages(digest())]
+    assert pages[:2] == ["index.html", "topics/index.html"]
+    assert pages[-3:] == ["petitions/index.html", "about/index.html", "404.html"]
+    assert len(pages) == len(set(pages)) == 2 + 3 + 9 + 3
+
+
+def test_render_is_pure_and_returns_every_file() -> None:
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    files = render_pages(digest(), theme)
+    names = [f.path for f in files]
+    assert names[-2:] == ["sitemap.xml", "robots.txt"]
+    assert all(f.content.decode("utf-8") for f in files)
+
+
+def test_each_html_page_has_one_h1_and_the_landmarks() -> None:
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    for file in render_pages(digest(), theme):
+        if file.path.endswith(".html"):
+            html = file.content.decode()
+            assert html.count("<h1") == 1, file.path
+            for landmark in ("<header", "<nav", '<main id="main"', "<footer", 'lang="en-GB"'):
+                assert landmark in html, (file.path, landmark)
+
+
+def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> None:
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    files = {f.path: f.content.decode() for f in render_pages(digest(), theme)}
+    for path in ("topics/alpha/index.html", "topics/quiet/index.html", "about/index.html"):
+        assert "Report abuse imagery, or get help" in files[path], path
+        assert "https://route-one.test/report" in files[path]
+    assert (
+        "<strong>Content note:</strong> Discusses alpha harms." in files["topics/alpha/index.html"]
+    )
+    assert "Content note" not in files["topics/quiet/index.html"]  # it has none
+
+
+def test_a_missing_templates_folder_is_reported(tmp_path: Path) -> None:
+    report = Report()
+    assert load_theme(tmp_path / "nowhere", report) is None
+    assert [d.message for d in report.diagnostics] == ["the templates folder does not exist"]

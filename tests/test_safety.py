@@ -1,0 +1,175 @@
+"""End to end: hostile text in the manifest, the write-ups and the API JSON never becomes
+live markup: no script, no event handler, no javascript:/data: link, no media of any kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from digest.petitioncache import cache_path
+from tests.conftest import build_digest
+
+SCRIPT = "<script>alert('x')</script>"
+IMG = '<img src="https://evil.test/x.png" onerror="alert(1)">'
+JS = "javascript:alert(1)"
+
+HOSTILE_MARKDOWN = f"""## Hostile
+
+{SCRIPT}
+{IMG}
+<iframe src="https://evil.test/"></iframe>
+<video src="https://evil.test/v.mp4"></video><audio src="a.mp3"></audio>
+<object data="x.swf"></object><embed src="x.swf">
+<svg onload="alert(1)"><circle r="1"/></svg>
+<math><mi xlink:href="{JS}">x</mi></math>
+<a href="{JS}">click</a> <a href="JaVaScRiPt:alert(1)">click</a>
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>
+<p onmouseover="alert(1)" style="background:url(javascript:alert(1))">hover</p>
+<form action="https://evil.test/"><input name="q"><button>go</button></form>
+<style>body {{ display: none }}</style>
+<base href="https://evil.test/">
+<meta http-equiv="refresh" content="0; url=https://evil.test/">
+
+[markdown link]({JS}) [data link](data:text/html,hi)
+![markdown image](https://evil.test/abuse.png)
+<img src=x onerror=alert(1)//
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test digest with hostile text in every field that reaches a page."""
+    import shutil
+
+    from tests.conftest import TEST_DIGEST
+
+    root = tmp_path_factory.mktemp("hostile") / "digest"
+    shutil.copytree(TEST_DIGEST, root)
+    manifest = root / "sources.yaml"
+    text = manifest.read_text()
+    for old in (
+        "title: Regulator issues a statement",
+        "summary: The regulator says it has contacted a platform.",
+        "publisher: The Regulator",
+        "title: Test Digest",
+        "content_note: Discusses alpha harms.",
+        "summary: A topic with one source and no content note.",
+        "description: another made-up route.",
+    ):
+        key, value = old.split(": ", 1)
+        text = text.replace(old, f"{key}: {json.dumps(value + ' ' + SCRIPT + IMG + JS)}")
+    manifest.write_text(text)
+    for doc in (root / "content").glob("*.md"):
+        doc.write_text(doc.read_text() + "\n" + HOSTILE_MARKDOWN)
+    path = cache_path(root, "uk-parliament", 100003)
+    envelope = json.loads(path.read_text())
+    attributes = envelope["response"]["data"]["attributes"]
+    attributes["action"] = "Action " + SCRIPT
+    attributes["background"] = IMG + " background"
+    attributes["government_response"]["details"] = f"Details {SCRIPT}\n\n{JS}\n\n{IMG}"
+    attributes["debate"]["overview"] = f"<a href='{JS}'>x</a>"
+    attributes["debate"]["transcript_url"] = JS
+    attributes["debate"]["debate_pack_url"] = "data:text/html,<script>alert(1)</script>"
+    path.write_text(json.dumps(envelope))
+    rejected = cache_path(root, "uk-parliament", 100001)
+    envelope = json.loads(rejected.read_text())
+    envelope["response"]["data"]["attributes"]["rejection"]["details"] = (
+        f'See {JS} and https://ok.test/"><script>alert(1)</script> and {IMG}'
+    )
+    rejected.write_text(json.dumps(envelope))
+    out = root.parent / "site"
+    build_digest(manifest, out)
+    return out
+
+
+FORBIDDEN_TAGS = {
+    "script", "img", "iframe", "frame", "object", "embed", "video", "audio", "source", "track",
+    "picture", "svg", "math", "canvas", "form", "input", "button", "style", "base", "template",
+}  # fmt: skip
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")  # as browsers read it, tabs removed
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcset", "xlink:href", "poster"}
+
+
+class _Inspector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in FORBIDDEN_TAGS:
+            self.problems.append(f"<{tag}>")
+        if tag == "meta" and any(k == "http-equiv" for k, _ in attrs):
+            self.problems.append("<meta http-equiv>")
+        if tag == "link" and dict(attrs).get("rel") not in ("stylesheet", "alternate", "canonical"):
+            self.problems.append(f"<link rel={dict(attrs).get('rel')}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}>")
+            if name == "style":
+                self.problems.append(f"<{tag} style>")
+            if name in URL_ATTRIBUTES and value is not None:
+                scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value.strip()))
+                if scheme and scheme.group(1).lower() not in ("https", "http", "mailto"):
+                    self.problems.append(f"<{tag} {name}={value!r}>")
+
+
+def live_markup_problems(html: str) -> list[str]:
+    inspector = _Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.problems
+
+
+def test_the_inspector_catches_what_it_looks_for() -> None:
+    html = f'{SCRIPT}{IMG}<a href="{JS}">x</a><p style="x"><a href=" java\tscript:x">y</a>'
+    assert live_markup_problems(html) == [
+        "<script>",
+        "<img>",
+        "<img onerror>",
+        f"<a href={JS!r}>",
+        "<p style>",
+        "<a href=' java\\tscript:x'>",
+    ]
+    assert live_markup_problems('<a href="#w-fn:1">1</a><a href="https://x.test">x</a>') == []
+
+
+def test_no_page_holds_live_hostile_markup(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) == 17
+    problems = {
+        p.relative_to(hostile_site).as_posix(): live_markup_problems(p.read_text()) for p in pages
+    }
+    assert {page: found for page, found in problems.items() if found} == {}
+
+
+def test_hostile_text_is_shown_as_text(hostile_site: Path) -> None:
+    page = (hostile_site / "sources" / "regulator-statement" / "index.html").read_text()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page  # the title, escaped
+    petition = (hostile_site / "sources" / "petition-100003" / "index.html").read_text()
+    assert "Action &lt;script&gt;" in petition
+    # the hostile write-up did reach the page: its harmless text survives
+    assert ">click</a>" in page and ">hover</p>" in page and "markdown link" in page
+
+
+def test_no_feed_entry_holds_live_hostile_markup(hostile_site: Path) -> None:
+    feeds = sorted(hostile_site.rglob("feed.xml")) + sorted(hostile_site.rglob("atom.xml"))
+    assert len(feeds) == 8
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert parsed.bozo == 0
+        for entry in parsed.entries:
+            html = (entry.get("content") or [{"value": ""}])[0]["value"]
+            # feedparser sanitises on its own; check the raw XML too, below
+            assert live_markup_problems(html) == [], (feed, entry.id)
+        raw = feed.read_text()
+        assert "<script" not in raw  # in XML, escaped markup appears as &lt;script
+
+
+def test_the_sites_own_pages_hold_no_script_at_all(hostile_site: Path) -> None:
+    for page in hostile_site.rglob("*.html"):
+        assert "<script" not in page.read_text().lower(), page

@@ -1,0 +1,79 @@
+"""What pages show: orderings, related sources, petition views."""
+
+from __future__ import annotations
+
+from digest.diagnostics import Report
+from digest.manifest import load_manifest
+from digest.model import Digest, Manifest
+from digest.petitioncache import load_petition_data
+from digest.views import (
+    by_published,
+    content_notes,
+    newest_added,
+    our_petition_page,
+    petition_views,
+    related,
+)
+from tests.conftest import BUILT_AT, TEST_DIGEST
+
+
+def manifest() -> Manifest:
+    loaded = load_manifest(TEST_DIGEST / "sources.yaml", Report())
+    assert loaded is not None
+    return loaded
+
+
+def test_newest_added_first_then_by_id() -> None:
+    ids = [s.id for s in newest_added(manifest().sources)]
+    assert ids[:2] == ["hand-recorded-petition", "undated-other-petition"]
+    assert ids[-1] == "regulator-statement"
+
+
+def test_published_order_puts_unknown_dates_last() -> None:
+    ids = [s.id for s in by_published(manifest().sources_in("alpha"))]
+    assert ids == ["petition-100001", "regulator-statement", "crlf-article", "annual-report"]
+
+
+def test_related_prefers_shared_topics_then_nearby_dates() -> None:
+    m = manifest()
+    assert [s.id for s in related(m.source("crlf-article"), m)] == [
+        "regulator-statement", "petition-100001", "annual-report",  # 4, 6 and 365 days away
+    ]  # fmt: skip
+
+
+def test_a_sources_own_content_note_replaces_its_topics() -> None:
+    m = manifest()
+    assert content_notes(m.source("crlf-article"), m) == [
+        "Its own note, which replaces the topic's."
+    ]
+    assert content_notes(m.source("regulator-statement"), m) == ["Discusses alpha harms."]
+    assert content_notes(m.source("petition-100002"), m) == []
+
+
+def test_petition_views_most_signatures_first_unknown_last() -> None:
+    m = manifest()
+    digest = Digest(m, {}, load_petition_data(m, Report()), None, BUILT_AT)
+    views = petition_views(digest, m.sources)
+    assert [(v.source.id, v.signatures, v.state) for v in views] == [
+        ("petition-100003", 214387, "Closed"),
+        ("petition-100002", 13960, "Open"),
+        ("hand-recorded-petition", 12345, "Recorded by hand"),
+        ("undated-other-petition", 40, "Recorded by hand"),
+        ("petition-100001", 6, "Rejected"),
+        ("petition-100004", None, "Awaiting data"),
+    ]
+    awaiting = views[-1]
+    assert awaiting.page_url == "https://petition.parliament.uk/petitions/100004"
+    assert awaiting.progress == []
+
+
+def test_petition_urls_map_to_our_pages() -> None:
+    m = manifest()
+    assert our_petition_page("https://petition.parliament.uk/petitions/100002", m) == (
+        "petition-100002"
+    )
+    assert our_petition_page("https://petition.parliament.uk/petitions/100002.json", m) == (
+        "petition-100002"
+    )
+    assert our_petition_page("https://petition.parliament.uk/petitions/999999", m) is None
+    assert our_petition_page("https://elsewhere.test/petitions/100002", m) is None

@@ -1,0 +1,51 @@
+"""The YAML reader: plain data with a place for every key and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digest.diagnostics import Location, Report
+from digest.yamlsource import YamlDocument, dotted, load_yaml
+
+
+def read(tmp_path: Path, text: str) -> tuple[YamlDocument | None, Report]:
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    report = Report()
+    return load_yaml(path, report, file="m.yaml"), report
+
+
+def test_values_keep_their_places(tmp_path: Path) -> None:
+    document, report = read(tmp_path, "site:\n  title: T\nlist:\n  - a\n  -   b\n")
+    assert document is not None and report.diagnostics == []
+    assert document.data == {"site": {"title": "T"}, "list": ["a", "b"]}
+    assert document.place(("site", "title")).value == Location("m.yaml", 2, 10)
+    assert document.place(("site", "title")).key == Location("m.yaml", 2, 3)
+    assert document.place(("list", 1)).value == Location("m.yaml", 5, 7)
+    assert document.place(("list", 7, "x")).value == Location("m.yaml", 4, 3)  # nearest known
+
+
+def test_scalars_are_typed_and_dates_stay_text(tmp_path: Path) -> None:
+    document, _ = read(
+        tmp_path, "a: 2026-01-09\nb: 1_000\nc: 0x1f\nd: 1.5\ne: ~\nf: yes\ng: '2026'\nno: key\n"
+    )
+    assert document is not None
+    assert document.data == {
+        "a": "2026-01-09", "b": 1000, "c": 31, "d": 1.5, "e": None, "f": True, "g": "2026",
+        "no": "key",  # keys are always text
+    }  # fmt: skip
+    assert document.place(("f",)).plain_text == "yes"
+    assert document.place(("g",)).plain_text is None  # quoted
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    document = load_yaml(path, Report(), file="m.yaml")
+    assert document is not None and document.data == {"a": 1}
+
+
+def test_dotted_paths() -> None:
+    assert dotted(("sources", 2, "url")) == "sources[2].url"
+    assert dotted(("site",)) == "site"
+    assert dotted(()) == "the manifest"
