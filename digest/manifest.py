@@ -139,12 +139,8 @@ class _Checker:
         for index, item in enumerate(items):
             path: DataPath = ("topics", index)
             data = _mapping(item)
-            topic_id = data.get("id")
-            if isinstance(topic_id, str):
-                if topic_id in first:
-                    self.duplicate((*path, "id"), topic_id, ("topics", first[topic_id], "id"))
-                    continue
-                first[topic_id] = index
+            if not self.first_use("topics", index, data.get("id"), first):
+                continue
             if _all_text(data, "id", "title", "summary"):
                 topics.append(
                     Topic(
@@ -166,12 +162,7 @@ class _Checker:
         for index, item in enumerate(items):
             path: DataPath = ("sources", index)
             data = _mapping(item)
-            source_id = data.get("id")
-            if isinstance(source_id, str):
-                if source_id in first_id:
-                    self.duplicate((*path, "id"), source_id, ("sources", first_id[source_id], "id"))
-                else:
-                    first_id[source_id] = index
+            self.first_use("sources", index, data.get("id"), first_id)
             source = self.source(path, data, topic_ids if check_topics else None, first_petition)
             if source is not None:
                 sources.append(source)
@@ -291,12 +282,20 @@ class _Checker:
 
     # -- shared checks ----------------------------------------------------------------
 
-    def duplicate(self, path: DataPath, value: str, first: DataPath) -> None:
-        self.error(
-            path,
-            f"duplicate id {value!r} (first used at line {self.at(first).line})",
-            "ids are permanent and unique: give this one its own",
-        )
+    def first_use(self, section: str, index: int, ident: object, seen: dict[str, int]) -> bool:
+        """Record where an id is first used; report a repeat and return False."""
+        if not isinstance(ident, str):
+            return True
+        if ident in seen:
+            first = self.at((section, seen[ident], "id")).line
+            self.error(
+                (section, index, "id"),
+                f"duplicate id {ident!r} (first used at line {first})",
+                "ids are permanent and unique: give this one its own",
+            )
+            return False
+        seen[ident] = index
+        return True
 
     def full_date(self, path: DataPath, value: object) -> dt.date | None:
         if not isinstance(value, str) or not PartialDate.has_shape(value):

@@ -157,20 +157,18 @@ def _type_sentence(
     return message, hint
 
 
+_JSON_TYPES = (
+    (bool, "boolean"),  # before int: True is an int in Python
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def _json_type(instance: object) -> str:
-    if isinstance(instance, bool):
-        return "boolean"
-    if isinstance(instance, int):
-        return "integer"
-    if isinstance(instance, float):
-        return "number"
-    if isinstance(instance, str):
-        return "string"
-    if isinstance(instance, list):
-        return "array"
-    if isinstance(instance, dict):
-        return "object"
-    return "null"
+    return next((name for kind, name in _JSON_TYPES if isinstance(instance, kind)), "null")
 
 
 def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> str | None:
