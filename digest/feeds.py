@@ -9,7 +9,7 @@ reader has no page to resolve a relative link against.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
@@ -23,10 +23,12 @@ from digest.textformat import human_date
 def render_feeds(digest: Digest) -> list[OutputFile]:
     """Render feed.xml and atom.xml for the site and for each topic."""
     m = digest.manifest
-    files = _feed_pair(digest, m.sources, "", m.site.title, m.site.description)
+    contents = {s.id: str(_content(digest, s)) for s in m.sources}  # once, for every feed
+    files = _feed_pair(digest, contents, m.sources, "", m.site.title, m.site.description)
     for topic in m.topics:
         files += _feed_pair(
             digest,
+            contents,
             m.sources_in(topic.id),
             f"topics/{topic.id}/",
             f"{m.site.title}: {topic.title}",
@@ -36,7 +38,12 @@ def render_feeds(digest: Digest) -> list[OutputFile]:
 
 
 def _feed_pair(
-    digest: Digest, sources: Sequence[Source], folder: str, title: str, description: str
+    digest: Digest,
+    contents: Mapping[str, str],
+    sources: Sequence[Source],
+    folder: str,
+    title: str,
+    description: str,
 ) -> list[OutputFile]:
     entries = views.newest_added(list(sources))
     updated = _midnight(entries[0].added) if entries else digest.built_at
@@ -44,7 +51,7 @@ def _feed_pair(
     for name, fmt in (("feed.xml", "rss"), ("atom.xml", "atom")):
         feed = _feed(digest, folder, name, title, description, updated)
         for source in entries:
-            _add_entry(feed, digest, source)
+            _add_entry(feed, digest, source, contents[source.id])
         xml = feed.rss_str(pretty=True) if fmt == "rss" else feed.atom_str(pretty=True)
         files.append(OutputFile(folder + name, xml))
     return files
@@ -74,7 +81,7 @@ def _feed(
     return feed
 
 
-def _add_entry(feed: FeedGenerator, digest: Digest, source: Source) -> None:
+def _add_entry(feed: FeedGenerator, digest: Digest, source: Source, content: str) -> None:
     site = digest.manifest.site
     url = f"{site.base_url}sources/{source.id}/"
     added = _midnight(source.added)
@@ -85,7 +92,7 @@ def _add_entry(feed: FeedGenerator, digest: Digest, source: Source) -> None:
     entry.link(href=url)
     entry.summary(source.summary)
     entry.description(source.summary)
-    entry.content(str(_content(digest, source)), type="html")
+    entry.content(content, type="html")
     entry.published(added)
     entry.updated(added)
     for topic in views.topics_of(source, digest.manifest):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -189,13 +190,31 @@ class Manifest:
         return self.root / "content"
 
     def topic(self, topic_id: str) -> Topic:
-        return next(t for t in self.topics if t.id == topic_id)
+        return self._topics_by_id[topic_id]
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return self._sources_by_id[source_id]
 
     def sources_in(self, topic_id: str) -> tuple[Source, ...]:
-        return tuple(s for s in self.sources if topic_id in s.topics)
+        """The sources of a topic, in manifest order."""
+        return self._sources_by_topic.get(topic_id, ())
+
+    # Indexes built on first use: pages look sources and topics up thousands of times.
+    @functools.cached_property
+    def _topics_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in self.topics}
+
+    @functools.cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @functools.cached_property
+    def _sources_by_topic(self) -> dict[str, tuple[Source, ...]]:
+        index: dict[str, list[Source]] = {t.id: [] for t in self.topics}
+        for source in self.sources:
+            for topic_id in source.topics:
+                index[topic_id].append(source)
+        return {topic_id: tuple(found) for topic_id, found in index.items()}
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ def related(source: Source, manifest: Manifest) -> list[Source]:
         shared = len(mine & set(other.topics))
         return (-shared, abs((_day(other) - here).days), other.id)
 
-    others = [s for s in manifest.sources if s.id != source.id and mine & set(s.topics)]
-    return sorted(others, key=closeness)[:RELATED_COUNT]
+    others = {s.id: s for t in source.topics for s in manifest.sources_in(t) if s.id != source.id}
+    return sorted(others.values(), key=closeness)[:RELATED_COUNT]
 
 
 def _day(source: Source) -> dt.date:
