@@ -94,7 +94,9 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _add_verbosity(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only (and warnings under --strict)"
+    )
     group.add_argument(
         "-v", "--verbose", action="store_true", help="print notes and timing as well"
     )
@@ -135,7 +137,9 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
 
 
 def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) -> None:
-    minimum = Severity.ERROR if args.quiet else Severity.NOTE if args.verbose else Severity.WARNING
+    minimum = Severity.NOTE if args.verbose else Severity.WARNING
+    if args.quiet and not args.strict:  # under --strict, warnings are what fails the build
+        minimum = Severity.ERROR
     for diagnostic in report.sorted(minimum=minimum):
         print(diagnostic.format(), file=err)
 

@@ -54,7 +54,9 @@ def test_verbose_adds_notes_and_timing(digest_here: Path) -> None:
 
 
 def test_strict_fails_on_a_warning_and_changes_nothing(digest_here: Path) -> None:
-    assert run("--strict") == (1, WARNING + "build failed (1 warning); site/ was not changed\n")
+    failed = (1, WARNING + "build failed (1 warning); site/ was not changed\n")
+    assert run("--strict") == failed
+    assert run("--strict", "-q") == failed  # quiet still says why it failed
     assert not (digest_here / "site").exists()
 
 
