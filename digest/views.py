@@ -6,6 +6,7 @@ Pure functions of the digest, so templates stay presentation only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.model import Digest, Manifest, PetitionData, Source, Threshold, Topic
@@ -15,12 +16,12 @@ LATEST_COUNT = 10
 RELATED_COUNT = 5
 
 
-def newest_added(sources: tuple[Source, ...] | list[Source]) -> list[Source]:
+def newest_added(sources: Sequence[Source]) -> list[Source]:
     """Order sources as the feeds do: newest added first, then by id."""
     return sorted(sorted(sources, key=lambda s: s.id), key=lambda s: s.added, reverse=True)
 
 
-def by_published(sources: tuple[Source, ...] | list[Source]) -> list[Source]:
+def by_published(sources: Sequence[Source]) -> list[Source]:
     """Order sources newest published first; sources of unknown date last."""
     dated = [s for s in sources if s.published is not None]
     undated = [s for s in sources if s.published is None]
@@ -54,7 +55,7 @@ def content_notes(source: Source, manifest: Manifest) -> list[str]:
     return list(dict.fromkeys(n for n in notes if n))
 
 
-def last_added(sources: tuple[Source, ...] | list[Source]) -> dt.date | None:
+def last_added(sources: Sequence[Source]) -> dt.date | None:
     return max((s.added for s in sources), default=None)
 
 
@@ -123,9 +124,7 @@ def petition_view(source: Source, digest: Digest) -> PetitionView | None:
     )
 
 
-def petition_views(
-    digest: Digest, sources: tuple[Source, ...] | list[Source]
-) -> list[PetitionView]:
+def petition_views(digest: Digest, sources: Sequence[Source]) -> list[PetitionView]:
     """Every petition among sources: most signatures first, those with none known last."""
     views = [v for s in sources if (v := petition_view(s, digest))]
     return sorted(
