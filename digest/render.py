@@ -1,7 +1,7 @@
 """Render the site's pages with Jinja2: the digest in, ``OutputFile``s out, nothing written.
 
-Links between pages are relative, so the site works at any base path and
-straight from the disk. The 404 page, served at any missing address, links
+Links between pages are relative, so the same site works at any address and
+base path. The 404 page, served at any missing address, links
 from the site's root path; canonical links, feeds and the sitemap use
 absolute URLs built on ``site.base_url``.
 """
