@@ -8,13 +8,15 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 # last commit's time, so the same checkout always builds the same bytes.
 BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 
-.PHONY: site test lint pytest golden constraints clean help
+.PHONY: site refresh test lint pytest golden bench-fetch constraints clean help
 
 help:
 	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
+	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
 	@echo "make lint         ruff and mypy only"
 	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
+	@echo "make bench-fetch  time 500 petition fetches against a local server"
 	@echo "make constraints  re-pin constraints.txt to the newest releases"
 	@echo "make clean        remove site/, .venv/ and caches"
 
@@ -30,6 +32,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 site: $(VENV)/.installed
 	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build
 
+refresh: $(VENV)/.installed
+	$(PY) build.py fetch
+
 test: lint pytest
 
 lint: $(VENV)/.installed-test
@@ -42,6 +47,9 @@ pytest: $(VENV)/.installed-test
 
 golden: $(VENV)/.installed-test
 	$(PY) -m tests.golden_refresh
+
+bench-fetch: $(VENV)/.installed-test
+	$(PY) -m bench.fetch_bench
 
 constraints: $(VENV)/.installed
 	$(PIP) install --upgrade -e '.[test]'

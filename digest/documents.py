@@ -17,9 +17,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from digest.diagnostics import Location, Report, did_you_mean, display_path
+from digest.files import read_text
 from digest.model import Document, Manifest
 from digest.sanitize import internal_links, sanitize, text_of
-from digest.textfile import read_text
 
 EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
 

@@ -110,6 +110,7 @@ class _Builder(FieldChecker):
             repository=text_or_none(data.get("repository")),
             about=about,
             reporting_routes=routes,
+            petition_stale_after_days=_positive(data.get("petition_stale_after_days"), 7),
         )
 
     # -- topics -----------------------------------------------------------------------
@@ -255,3 +256,9 @@ class _Builder(FieldChecker):
             recorded = RecordedFigure(signatures, seen)
         valid_number = isinstance(number, int) and not isinstance(number, bool)
         return PetitionRef(platform, number if valid_number else None, recorded)
+
+
+def _positive(value: object, default: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return default

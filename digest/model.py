@@ -118,6 +118,7 @@ class Site:
     repository: str | None = None
     about: Path | None = None  # Markdown for the about page
     reporting_routes: tuple[ReportingRoute, ...] = ()
+    petition_stale_after_days: int = 7  # older petition data is marked as possibly out of date
 
 
 @dataclass(frozen=True)
@@ -268,26 +269,58 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Signatures from one place: a country, a constituency, a region."""
+
+    name: str
+    count: int
+    detail: str | None = None  # e.g. the constituency's MP
+
+
+@dataclass(frozen=True)
 class PetitionData:
     """What a petition platform's API says about one petition, already checked."""
 
     platform: str
     number: int
     page_url: str
+    api_url: str
     action: str
     background: str | None
     additional_details: str | None
-    state: str
+    state: str  # as the platform says it: open, closed, rejected, completed...
+    state_label: str  # for readers: "Open", "Under consideration"...
     signature_count: int
     milestones: tuple[Milestone, ...]
-    thresholds: tuple[Threshold, ...]
+    thresholds: tuple[Threshold, ...]  # empty where the platform has none
     rejection: Rejection | None
     government_response: GovernmentResponse | None
     debate: Debate | None
     updated_at: dt.datetime | None
-    fetched_at: dt.datetime | None  # None: the time of fetch was not recorded
-    api_url: str
-    licence: Licence | None  # the licence the platform publishes its data under
+    closing_date: dt.date | None  # an open petition's deadline
+    countries: tuple[Tally, ...] = ()
+    constituencies: tuple[Tally, ...] = ()
+    regions: tuple[Tally, ...] = ()
+    licence: Licence | None = None  # the licence the platform publishes its data under
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """The signature count at a moment (when the platform last updated it)."""
+
+    time: dt.datetime
+    signatures: int
+
+
+@dataclass(frozen=True)
+class PetitionRecord:
+    """What the cache holds for one petition: its data, and what is known of the fetch."""
+
+    status: str  # "ok"; "missing" (404: last copy kept); "removed" (410: never asked again)
+    data: PetitionData | None  # None: removed, or the cached copy is unusable
+    fetched_at: dt.datetime | None  # when the data was fetched; None: not recorded
+    status_since: dt.datetime | None  # when it went missing or was removed
+    history: tuple[HistoryPoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,7 +329,7 @@ class Digest:
 
     manifest: Manifest
     documents: Mapping[str, Document]
-    petitions: Mapping[str, PetitionData]  # by source id; absent: no cached data
+    petitions: Mapping[str, PetitionRecord]  # by source id; absent: nothing cached yet
     about: str | None  # sanitised HTML of the about page's own text
     built_at: dt.datetime
 

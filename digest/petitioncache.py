@@ -1,33 +1,71 @@
-"""Read the petition data cached in the repository, so a build needs no network.
+"""The petition cache in the repository: what was fetched, so a build needs no network.
 
 One JSON file per petition, ``data/petitions/<platform>/<number>.json``, holds
-the platform's API response as it was received, wrapped with what is known of
-the fetch::
+the platform's API response as received, wrapped with what is known of it::
 
     {"format": 1, "platform": "uk-parliament", "number": 756212,
      "url": "https://petition.parliament.uk/petitions/756212.json",
-     "status": "ok", "fetched_at": "2026-02-06T09:00:00Z" or null,
+     "status": "ok", "status_since": null,
+     "fetched_at": "2026-02-06T09:00:00Z" or null,
      "last_modified": "Thu, 05 Feb 2026 18:15:00 GMT" or null,
-     "response": { ...the API's JSON... }}
+     "response": { ...the API's JSON... } or null}
 
-A cache is an optimisation: a file that cannot be read or does not have this
-shape is one warning, and the petition builds as one with no data.
+``status`` is "ok"; "missing" (the platform answered 404: the last copy is
+kept); or "removed" (410: the copy is dropped and the petition is never asked
+for again). Beside it, ``<number>.history.csv`` accumulates the signature
+count at each change: ``time,signatures``.
+
+Both are written atomically. A cache is an optimisation: a file that cannot
+be read or has the wrong shape is one warning and a miss.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import csv
 import datetime as dt
+import io
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from digest.diagnostics import Location, Report, Severity, display_path
-from digest.model import Manifest, PetitionData, Source
+from digest.files import atomic_write, read_text
+from digest.model import HistoryPoint, Manifest, PetitionRecord, Source
 from digest.platforms import PLATFORMS, DataError
-from digest.textfile import read_text
 
 CACHE_DIR = Path("data", "petitions")
 CACHE_FORMAT = 1
+STATUSES = ("ok", "missing", "removed")
+HISTORY_HEADER = ["time", "signatures"]
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One cache file's content, checked."""
+
+    platform: str
+    number: int
+    url: str
+    status: str
+    fetched_at: dt.datetime | None
+    last_modified: str | None
+    status_since: dt.datetime | None
+    response: object  # the API's JSON; None once removed
+
+    def to_json(self) -> bytes:
+        envelope = {
+            "format": CACHE_FORMAT,
+            "platform": self.platform,
+            "number": self.number,
+            "url": self.url,
+            "status": self.status,
+            "status_since": _timestamp(self.status_since),
+            "fetched_at": _timestamp(self.fetched_at),
+            "last_modified": self.last_modified,
+            "response": self.response,
+        }
+        return (json.dumps(envelope, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def cache_path(root: Path, platform: str, number: int) -> Path:
@@ -35,51 +73,16 @@ def cache_path(root: Path, platform: str, number: int) -> Path:
     return root / CACHE_DIR / platform / f"{number}.json"
 
 
-def load_petition_data(manifest: Manifest, report: Report) -> dict[str, PetitionData]:
-    """Read the cached data of every petition whose platform has an API."""
-    found = {}
-    for source in manifest.sources:
-        ref = source.petition
-        if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
-            continue
-        path = cache_path(manifest.root, ref.platform, ref.number)
-        file = display_path(path, relative_to=manifest.display_root)
-        if not path.exists():
-            report.note(
-                source.where("petition"),
-                f"source {source.id!r}: no cached data yet "
-                f"for {ref.platform} petition {ref.number} ({file}); its page says so",
-            )
-            continue
-        data = _read(path, file, source, report)
-        if data is not None:
-            found[source.id] = data
-    return found
+def history_path(root: Path, platform: str, number: int) -> Path:
+    return root / CACHE_DIR / platform / f"{number}.history.csv"
 
 
-def _read(path: Path, file: str, source: Source, report: Report) -> PetitionData | None:
-    assert source.petition is not None and source.petition.number is not None
-    text = read_text(path, report, file=file, severity=Severity.WARNING)
-    if text is None:
-        return None
-    where = Location(file, 1, 1)
-    try:
-        envelope = json.loads(text)
-    except json.JSONDecodeError as exc:
-        _unusable(report, Location(file, exc.lineno, exc.colno), source, f"invalid JSON: {exc.msg}")
-        return None
-    try:
-        fetched_at = _check_envelope(envelope, source.petition.platform, source.petition.number)
-        parse = PLATFORMS[source.petition.platform].parse
-        assert parse is not None
-        data = parse(envelope["response"], source.petition.number)
-    except DataError as exc:
-        _unusable(report, where, source, str(exc))
-        return None
-    return dataclasses.replace(data, fetched_at=fetched_at)
+# -- reading ------------------------------------------------------------------------------
 
 
-def _check_envelope(envelope: object, platform: str, number: int) -> dt.datetime | None:
+def parse_entry(text: str, platform: str, number: int) -> CacheEntry:
+    """Check a cache file's text; raise DataError (or JSONDecodeError) if it is unusable."""
+    envelope = json.loads(text)
     if not isinstance(envelope, dict):
         raise DataError("the cache file is not a JSON object")
     if envelope.get("format") != CACHE_FORMAT:
@@ -91,16 +94,99 @@ def _check_envelope(envelope: object, platform: str, number: int) -> dt.datetime
         )
     if "response" not in envelope:
         raise DataError("the cache file has no 'response'")
-    fetched = envelope.get("fetched_at")
-    if fetched is None:
+    status = envelope.get("status", "ok")
+    if status not in STATUSES:
+        raise DataError(f"status is {status!r}, expected one of {', '.join(STATUSES)}")
+    url = envelope.get("url")
+    last_modified = envelope.get("last_modified")
+    return CacheEntry(
+        platform=platform,
+        number=number,
+        url=url if isinstance(url, str) else "",
+        status=status,
+        fetched_at=_read_timestamp(envelope, "fetched_at"),
+        last_modified=last_modified if isinstance(last_modified, str) else None,
+        status_since=_read_timestamp(envelope, "status_since"),
+        response=envelope["response"],
+    )
+
+
+def parse_history(text: str) -> tuple[HistoryPoint, ...]:
+    """Read a history file: a header, then one time,signatures row per change."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or rows[0] != HISTORY_HEADER:
+        raise DataError(f"the first line must be {','.join(HISTORY_HEADER)!r}")
+    points = []
+    for line, row in enumerate(rows[1:], start=2):
+        try:
+            moment = dt.datetime.fromisoformat(row[0])
+            signatures = int(row[1])
+            if moment.tzinfo is None or signatures < 0 or len(row) != 2:
+                raise ValueError
+        except (ValueError, IndexError):
+            raise DataError(f"line {line} is not a UTC time and a count: {row!r}") from None
+        points.append(HistoryPoint(moment.astimezone(dt.UTC), signatures))
+    return tuple(sorted(points, key=lambda p: (p.time, p.signatures)))
+
+
+def load_petition_data(manifest: Manifest, report: Report) -> dict[str, PetitionRecord]:
+    """Read the cached record of every petition whose platform has an API."""
+    found = {}
+    for source in manifest.sources:
+        ref = source.petition
+        if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
+            continue
+        path = cache_path(manifest.root, ref.platform, ref.number)
+        file = display_path(path, relative_to=manifest.display_root)
+        if not path.exists():
+            report.note(
+                source.where("petition"),
+                f"source {source.id!r}: no cached data yet for {ref.platform} petition "
+                f"{ref.number} ({file}); its page says so",
+                "fetch it with 'python build.py fetch'",
+            )
+            continue
+        record = _read_record(manifest, source, path, file, report)
+        if record is not None:
+            found[source.id] = record
+    return found
+
+
+def _read_record(
+    manifest: Manifest, source: Source, path: Path, file: str, report: Report
+) -> PetitionRecord | None:
+    assert source.petition is not None and source.petition.number is not None
+    platform, number = PLATFORMS[source.petition.platform], source.petition.number
+    text = read_text(path, report, file=file, severity=Severity.WARNING)
+    if text is None:
         return None
     try:
-        moment = dt.datetime.fromisoformat(fetched) if isinstance(fetched, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise DataError(f"fetched_at is {fetched!r}, expected a UTC timestamp or null")
-    return moment.astimezone(dt.UTC)
+        entry = parse_entry(text, platform.id, number)
+        data = None if entry.response is None else platform.parse(entry.response, number)
+    except json.JSONDecodeError as exc:
+        _unusable(report, Location(file, exc.lineno, exc.colno), source, f"invalid JSON: {exc.msg}")
+        return None
+    except DataError as exc:
+        _unusable(report, Location(file, 1, 1), source, str(exc))
+        return None
+    history = _read_history(history_path(manifest.root, platform.id, number), manifest, report)
+    return PetitionRecord(entry.status, data, entry.fetched_at, entry.status_since, history)
+
+
+def _read_history(path: Path, manifest: Manifest, report: Report) -> tuple[HistoryPoint, ...]:
+    if not path.exists():
+        return ()
+    file = display_path(path, relative_to=manifest.display_root)
+    text = read_text(path, report, file=file, severity=Severity.WARNING)
+    try:
+        return parse_history(text) if text is not None else ()
+    except DataError as exc:
+        report.warning(
+            Location(file, 1, 1),
+            f"signature history is unusable: {exc}",
+            "fix or delete the file; the next fetch starts it again",
+        )
+        return ()
 
 
 def _unusable(report: Report, where: Location, source: Source, reason: str) -> None:
@@ -109,3 +195,50 @@ def _unusable(report: Report, where: Location, source: Source, reason: str) -> N
         f"cached petition data for source {source.id!r} is unusable: {reason}",
         "the page will show no data; fetch the petition again to replace the file",
     )
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def write_entry(root: Path, entry: CacheEntry) -> None:
+    """Replace a petition's cache file atomically."""
+    atomic_write(cache_path(root, entry.platform, entry.number), entry.to_json())
+
+
+def add_history_point(root: Path, platform: str, number: int, point: HistoryPoint) -> bool:
+    """Add a point to a petition's history; False if that time and count are there already."""
+    path = history_path(root, platform, number)
+    try:
+        points = parse_history(path.read_text(encoding="utf-8")) if path.exists() else ()
+    except (DataError, OSError, UnicodeDecodeError):
+        points = ()  # an unusable history starts again rather than blocking new data
+    if point in points:
+        return False
+    atomic_write(path, format_history([*points, point]))
+    return True
+
+
+def format_history(points: Iterable[HistoryPoint]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HISTORY_HEADER)
+    for point in sorted(points, key=lambda p: (p.time, p.signatures)):
+        writer.writerow([_timestamp(point.time), point.signatures])
+    return out.getvalue().encode("utf-8")
+
+
+def _timestamp(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_timestamp(envelope: dict[str, object], key: str) -> dt.datetime | None:
+    value = envelope.get(key)
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise DataError(f"{key} is {value!r}, expected a UTC timestamp or null")
+    return moment.astimezone(dt.UTC)

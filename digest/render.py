@@ -20,11 +20,10 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from digest import textformat, views
+from digest import charts, textformat, views
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.errors import UserError
 from digest.model import Digest, OutputFile, Source, Topic
-from digest.platforms import UK_REJECTION_REASONS
 from digest.sanitize import resolve_links
 
 STATIC_DIR = "static"
@@ -94,6 +93,7 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         human_date=textformat.human_date,
         iso_date=textformat.iso_date,
         number=textformat.number,
+        age=textformat.age,
         percent=textformat.percent,
     )
     environment.globals.update(
@@ -101,7 +101,6 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         absolute=_absolute,
         resolve=_resolve,
         plain_text=_plain_text,
-        rejection_reason=_rejection_reason,
     )
     static = folder / STATIC_DIR
     assets = (
@@ -207,6 +206,13 @@ def _topic_page(digest: Digest, topic: Topic) -> Page:
 
 def _source_page(digest: Digest, source: Source) -> Page:
     m = digest.manifest
+    petition = views.petition_view(source, digest)
+    chart = None
+    if petition and petition.record and petition.data:
+        thresholds = petition.data.thresholds
+        chart = charts.history_chart(
+            petition.record.history, ident="history", thresholds=thresholds
+        )
     return Page(
         f"sources/{source.id}/",
         "source.html",
@@ -219,7 +225,8 @@ def _source_page(digest: Digest, source: Source) -> Page:
             "topics": views.topics_of(source, m),
             "related": views.related(source, m),
             "notes": views.content_notes(source, m),
-            "petition": views.petition_view(source, digest),
+            "petition": petition,
+            "chart": chart,
         },
         updated=source.added,
     )
@@ -317,7 +324,3 @@ def _plain_text(context: jinja2.runtime.Context, text: str) -> Markup:
         return Markup(' (<a href="{0}">in this digest</a>)').format(href)
 
     return textformat.plain_text(text, note)
-
-
-def _rejection_reason(code: str) -> str:
-    return UK_REJECTION_REASONS.get(code, f"Rejected with the code {code!r}.")

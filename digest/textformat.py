@@ -35,6 +35,22 @@ def iso_date(value: PartialDate | dt.date | dt.datetime) -> str:
     return value.isoformat()
 
 
+def age(delta: dt.timedelta) -> str:
+    """Say how old data is, roughly: 'less than a day', '3 days', '5 weeks', '2 years'."""
+    days = delta.days
+    if days < 1:
+        return "less than a day"
+    if days < 14:
+        n, unit = days, "day"
+    elif days < 60:
+        n, unit = days // 7, "week"
+    elif days < 730:
+        n, unit = days // 30, "month"
+    else:
+        n, unit = days // 365, "year"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 def number(value: int) -> str:
     """Group thousands: 1992 -> '1,992'."""
     return f"{value:,}"

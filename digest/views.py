@@ -8,8 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from digest.model import Digest, Manifest, PetitionData, Source, Threshold, Topic
+from digest.model import (
+    Digest,
+    Manifest,
+    PetitionData,
+    PetitionRecord,
+    Source,
+    Threshold,
+    Topic,
+)
 from digest.platforms import PLATFORMS, Platform
 
 LATEST_COUNT = 10
@@ -75,15 +84,27 @@ class Progress:
 
 @dataclass(frozen=True)
 class PetitionView:
-    """A petition source with what is known of it: API data, a hand-recorded figure, or neither."""
+    """A petition source with what is known of it: cached API data, a figure recorded by
+    hand, or nothing yet; and how old the data is when the site is built."""
 
     source: Source
     platform: Platform
-    data: PetitionData | None
+    record: PetitionRecord | None
+    built_at: dt.datetime
+    stale_after: dt.timedelta
+
+    @property
+    def data(self) -> PetitionData | None:
+        return self.record.data if self.record else None
 
     @property
     def number(self) -> int | None:
         return self.source.petition.number if self.source.petition else None
+
+    @property
+    def label(self) -> str | None:
+        """The petition's reference on its platform: '756212', 'PE2034'."""
+        return None if self.number is None else self.platform.label(self.number)
 
     @property
     def signatures(self) -> int | None:
@@ -94,15 +115,20 @@ class PetitionView:
 
     @property
     def state(self) -> str:
+        if self.record and self.record.status == "removed":
+            return "Removed by the platform"
         if self.data:
-            return self.data.state.capitalize()
+            missing = self.record is not None and self.record.status == "missing"
+            return self.data.state_label + (" (no longer found)" if missing else "")
+        if self.record and self.record.status == "missing":
+            return "Not found on the platform"
         if self.source.petition and self.source.petition.recorded:
             return "Recorded by hand"
         return "Awaiting data"
 
     @property
     def progress(self) -> list[Progress]:
-        if not self.data:
+        if not self.data or self.data.state == "rejected":
             return []
         return [Progress(t, self.data.signature_count) for t in self.data.thresholds]
 
@@ -110,17 +136,37 @@ class PetitionView:
     def page_url(self) -> str | None:
         if self.data:
             return self.data.page_url
-        template = self.platform.page_url
-        if template and self.number is not None:
-            return template.format(number=self.number)
+        if self.number is not None and self.platform.has_api:
+            return self.platform.page_url(self.number)
         return self.source.url
+
+    @property
+    def age(self) -> dt.timedelta | None:
+        """How long before the build the data was fetched; None when not known."""
+        if self.record is None or self.record.fetched_at is None:
+            return None
+        return max(self.built_at - self.record.fetched_at, dt.timedelta(0))
+
+    @property
+    def stale(self) -> bool:
+        """Tell whether the data is old enough that the petition may have moved on."""
+        if self.data is None or self.data.state in SETTLED_STATES or self.age is None:
+            return False
+        return self.age > self.stale_after
+
+
+SETTLED_STATES = ("rejected", "completed")  # states a petition never leaves
 
 
 def petition_view(source: Source, digest: Digest) -> PetitionView | None:
     if source.petition is None:
         return None
     return PetitionView(
-        source, PLATFORMS[source.petition.platform], digest.petitions.get(source.id)
+        source,
+        PLATFORMS[source.petition.platform],
+        digest.petitions.get(source.id),
+        digest.built_at,
+        dt.timedelta(days=digest.manifest.site.petition_stale_after_days),
     )
 
 
@@ -139,13 +185,22 @@ def topics_of(source: Source, manifest: Manifest) -> list[Topic]:
 
 
 def our_petition_page(url: str, manifest: Manifest) -> str | None:
-    """Find the source id of a UK Parliament petition URL, if the digest has it."""
-    prefix = "https://petition.parliament.uk/petitions/"
-    if not url.startswith(prefix):
-        return None
-    number = url.removeprefix(prefix).split("/")[0].split(".")[0].split("?")[0]
+    """Find the source id of a petition's address (page or JSON), if the digest has it."""
+    wanted = _petition_address(url)
     for source in manifest.sources:
         ref = source.petition
-        if ref and ref.platform == "uk-parliament" and str(ref.number) == number:
+        if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
+            continue
+        platform = PLATFORMS[ref.platform]
+        known = {f"https://{platform.host}{path}" for path in platform.api_paths(ref.number)}
+        known.add(platform.page_url(ref.number) or "")
+        if wanted in {_petition_address(k) for k in known}:
             return source.id
     return None
+
+
+def _petition_address(url: str) -> str:
+    """Reduce a petition URL to compare it: no query, fragment, '.json' or final slash."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/").removesuffix(".json")
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{path}"

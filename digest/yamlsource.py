@@ -19,7 +19,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from digest.diagnostics import Location, Report
-from digest.textfile import read_text
+from digest.files import read_text
 
 DataPath: TypeAlias = tuple[str | int, ...]
 

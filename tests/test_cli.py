@@ -6,12 +6,16 @@ import io
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from digest.cli import main
+from tests import api_documents as api
 from tests.conftest import BUILT_AT_EPOCH, REPO, TEMPLATES, TEST_DIGEST
+from tests.digests import write_petition_digest
+from tests.petition_server import PetitionServer, Reply, running
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ WARNING = (
 
 
 def test_build_is_the_default_command(digest_here: Path) -> None:
-    assert run() == (0, WARNING + "built 17 pages and 8 feeds into site/ (1 warning)\n")
+    assert run() == (0, WARNING + "built 21 pages and 8 feeds into site/ (1 warning)\n")
     assert (digest_here / "site" / "index.html").exists()
 
 
@@ -49,7 +53,7 @@ def test_verbose_adds_notes_and_timing(digest_here: Path) -> None:
     code, err = run("build", "-v", "--out", "public")
     assert code == 0
     assert "note: source 'petition-100004': no cached data yet" in err
-    assert err.splitlines()[-1].startswith("built 17 pages and 8 feeds into public/ in ")
+    assert err.splitlines()[-1].startswith("built 21 pages and 8 feeds into public/ in ")
     assert (digest_here / "public" / "index.html").exists()
 
 
@@ -124,3 +128,86 @@ def test_build_py_and_python_m_digest_are_the_same_program(digest_here: Path) ->
         assert (done.returncode, done.stdout) == (0, "research-digest 0.1.0\n")
         done = subprocess.run([*command, "-q"], capture_output=True, text=True, cwd=digest_here)
         assert (done.returncode, done.stderr) == (0, "")
+
+
+# -- fetch ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def petitions_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PetitionServer]:
+    """A two-petition digest in the working directory, and a local API serving it."""
+    write_petition_digest(tmp_path, [("p-1", "uk-parliament", 1), ("p-2", "senedd", 2)])
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILT_AT_EPOCH)
+    with running() as server:
+        server.script("/petitions/1.json", Reply.json(api.uk(1)))
+        server.script("/petitions/2.json", Reply.json(api.senedd(2)))
+        yield server
+
+
+def api_bases(server: PetitionServer) -> list[str]:
+    return ["--api-base", f"uk-parliament={server.base_url}",
+            "--api-base", f"senedd={server.base_url}"]  # fmt: skip
+
+
+def test_fetch_reports_how_each_petition_ended(petitions_here: PetitionServer) -> None:
+    assert run("fetch", *api_bases(petitions_here)) == (
+        0,
+        "fetched 2 petitions: 2 updated, 0 unchanged, 0 failed (last good copy kept), 0 gone\n",
+    )
+    assert Path("data/petitions/senedd/2.json").is_file()
+
+
+def test_a_failed_fetch_exits_1_and_says_where(petitions_here: PetitionServer) -> None:
+    petitions_here.script("/petitions/1.json", Reply(status=403))
+    code, err = run("fetch", "-q", *api_bases(petitions_here))
+    assert code == 1
+    assert err == (
+        "sources.yaml:23:15: error: source 'p-1' (UK Parliament petitions 1): refused (403): the "
+        "platform may be blocking this client; no more requests go to it this run; nothing is "
+        "cached yet\n"
+    )
+    code, err = run("fetch", *api_bases(petitions_here))
+    assert err.splitlines()[-1] == (
+        "fetched 2 petitions: 0 updated, 1 unchanged, 1 failed (last good copy kept), 0 gone"
+    )
+
+
+def test_only_limits_the_fetch(petitions_here: PetitionServer) -> None:
+    assert run("fetch", "--only", "p-2", "-q", *api_bases(petitions_here)) == (0, "")
+    assert petitions_here.hits("/petitions/1.json") == []
+    assert run("fetch", "--only", "p-3", *api_bases(petitions_here)) == (
+        2,
+        "build.py: error: --only: no petition with an API has the id 'p-3'; did you mean 'p-2'?\n",
+    )
+
+
+def test_only_loopback_may_stand_in_for_a_platform(
+    petitions_here: PetitionServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", "--api-base", "uk-parliament=https://example.org")[0] == 2
+    assert capsys.readouterr().err.endswith(
+        "argument --api-base: only a loopback address may stand in for a platform, got "
+        "'https://example.org'\n"
+    )
+
+
+def test_build_refresh_fetches_then_builds(petitions_here: PetitionServer) -> None:
+    code, err = run("build", "--refresh", *api_bases(petitions_here))
+    assert code == 0
+    assert err.splitlines() == [
+        "fetched 2 petitions: 2 updated, 0 unchanged, 0 failed (last good copy kept), 0 gone",
+        "built 8 pages and 4 feeds into site/",
+    ]
+    assert "<dd>1,234</dd>" in Path("site/sources/p-1/index.html").read_text()
+
+
+def test_a_terminal_gets_a_progress_bar(petitions_here: PetitionServer) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Terminal()
+    assert main(["fetch", *api_bases(petitions_here)], stderr=err) == 0
+    assert "\rfetching petitions [" + "#" * 30 + "] 2/2" in err.getvalue()

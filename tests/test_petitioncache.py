@@ -23,13 +23,19 @@ def load(manifest_path: Path) -> Manifest:
 def test_cached_petitions_load_with_their_fetch_time(test_digest: Path) -> None:
     report = Report()
     data = load_petition_data(load(test_digest), report)
-    assert sorted(data) == ["petition-100001", "petition-100002", "petition-100003"]
+    assert sorted(data) == [
+        "petition-100001", "petition-100002", "petition-100003", "petition-100005",
+        "petition-100006", "scottish-petition", "senedd-closed",
+    ]  # fmt: skip
+    assert data["petition-100006"].status == "removed" and data["petition-100006"].data is None
+    assert len(data["petition-100002"].history) == 5
     assert data["petition-100001"].fetched_at is None  # not recorded
     assert data["petition-100002"].fetched_at == dt.datetime(2026, 2, 6, 9, 5, tzinfo=dt.UTC)
     assert [d.format() for d in report.sorted()] == [
         f"{test_digest}:130:7: note: source 'petition-100004': no cached data yet for "
         "uk-parliament petition 100004 "
-        f"({test_digest.parent}/data/petitions/uk-parliament/100004.json); its page says so"
+        f"({test_digest.parent}/data/petitions/uk-parliament/100004.json); its page says so\n"
+        "  hint: fetch it with 'python build.py fetch'"
     ]
 
 

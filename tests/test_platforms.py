@@ -1,32 +1,46 @@
-"""The UK Parliament adapter: API JSON in, checked PetitionData out, or DataError."""
+"""Platform adapters: API JSON in, checked PetitionData out, or DataError.
+
+Each adapter is also driven through the fetcher with httpx.MockTransport: the
+request it makes, and what it makes of the answer.
+"""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from digest.model import Threshold
-from digest.platforms import PLATFORMS, DataError, parse_uk_parliament
+from digest.diagnostics import Report
+from digest.fetch import FetchSettings, Outcome, fetch_petitions, new_client, petitions_to_fetch
+from digest.manifest import load_manifest
+from digest.model import PetitionData, Tally, Threshold
+from digest.petitioncache import cache_path
+from digest.platforms import PLATFORMS, DataError
 from digest.schema import manifest_schema
+from tests import api_documents as api
 from tests.conftest import TEST_DIGEST
+from tests.digests import write_petition_digest
 
+UK, SENEDD, SCOTTISH = (PLATFORMS[p] for p in ("uk-parliament", "senedd", "scottish-parliament"))
 CACHE = TEST_DIGEST / "data" / "petitions" / "uk-parliament"
 
 
 def response(number: int) -> dict[str, Any]:
-    envelope = json.loads((CACHE / f"{number}.json").read_text())
-    body: dict[str, Any] = envelope["response"]
+    body: dict[str, Any] = json.loads((CACHE / f"{number}.json").read_text())["response"]
     return body
 
 
-def test_a_rejected_petition() -> None:
-    data = parse_uk_parliament(response(100001), 100001)
-    assert data.state == "rejected"
-    assert data.signature_count == 6
+# -- UK Parliament -------------------------------------------------------------------------
+
+
+def test_a_rejected_uk_petition() -> None:
+    data = UK.parse(response(100001), 100001)
+    assert (data.state, data.state_label, data.signature_count) == ("rejected", "Rejected", 6)
     assert data.rejection is not None and data.rejection.code == "duplicate"
     assert data.rejection.details is not None and "\r" not in data.rejection.details
     assert [m.label for m in data.milestones] == [
@@ -36,19 +50,22 @@ def test_a_rejected_petition() -> None:
     ]
     assert data.page_url == "https://petition.parliament.uk/petitions/100001"
     assert data.licence is not None and data.licence.name == "Open Government Licence v3.0"
+    assert UK.rejection_reason("duplicate") == "There is already a petition about this issue."
+    assert UK.rejection_reason("new-code") == "It was rejected with the code 'new-code'."
 
 
-def test_an_open_petition_past_the_response_threshold() -> None:
-    data = parse_uk_parliament(response(100002), 100002)
+def test_an_open_uk_petition_past_the_response_threshold() -> None:
+    data = UK.parse(response(100002), 100002)
     assert data.thresholds == (
         Threshold("Government response", 10_000, dt.datetime(2026, 1, 20, 12, 30, tzinfo=dt.UTC)),
         Threshold("Debate in Parliament", 100_000, None),
     )
-    assert data.updated_at == dt.datetime(2026, 2, 6, 9, 0, tzinfo=dt.UTC)
+    assert data.closing_date == dt.date(2026, 7, 2)
+    assert data.countries == (Tally("United Kingdom", 13900),)
 
 
-def test_a_closed_petition_with_response_and_debate() -> None:
-    data = parse_uk_parliament(response(100003), 100003)
+def test_a_closed_uk_petition_with_response_and_debate() -> None:
+    data = UK.parse(response(100003), 100003)
     assert data.government_response is not None
     assert data.government_response.responded_on == dt.date(2025, 4, 1)
     assert data.debate is not None and data.debate.debated_on == dt.date(2025, 6, 9)
@@ -64,48 +81,83 @@ def test_a_closed_petition_with_response_and_debate() -> None:
     assert labels[-1] == "Closed"
 
 
-def test_an_archived_petition_takes_its_parliaments_thresholds() -> None:
-    body = response(100003)
-    body["data"]["type"] = "archived-petition"
-    body["data"]["parliament"] = {
-        "period": "2019-2024",
-        "response_threshold": 5000,
-        "debate_threshold": 50000,
-    }
-    data = parse_uk_parliament(body, 100003)
+def test_an_archived_uk_petition_takes_its_parliaments_thresholds() -> None:
+    document = api.uk(5, "archived")
+    document["data"]["parliament"].update(response_threshold=5000, debate_threshold=50000)
+    data = UK.parse(document, 5)
     assert [t.count for t in data.thresholds] == [5000, 50000]
+    assert data.page_url == "https://petition.parliament.uk/archived/petitions/5"
+
+
+def test_breakdowns_are_sorted_most_first_with_mps() -> None:
+    data = UK.parse(api.uk(5, "closed", 500), 5)
+    assert data.constituencies[0] == Tally("Constituency 11", 21, "Member 11 MP")
+    assert [t.count for t in data.constituencies] == sorted(
+        (t.count for t in data.constituencies), reverse=True
+    )
 
 
 def test_a_debate_not_held_is_a_milestone_of_its_own() -> None:
-    body = response(100003)
-    body["data"]["attributes"]["debate"]["debated_on"] = None
-    data = parse_uk_parliament(body, 100003)
-    assert "Not debated: the committee recorded its decision" in [m.label for m in data.milestones]
+    document = api.uk(5, "closed")
+    document["data"]["attributes"]["debate"]["debated_on"] = None
+    labels = [m.label for m in UK.parse(document, 5).milestones]
+    assert "Not debated: the committee recorded its decision" in labels
 
+
+def test_creator_names_are_never_kept() -> None:
+    data = UK.parse(api.uk(5, "open"), 5)
+    assert "A Private Person" not in repr(data)
+
+
+# -- Senedd and Scottish Parliament --------------------------------------------------------
+
+
+def test_a_senedd_petition_carries_its_own_thresholds() -> None:
+    data = SENEDD.parse(api.senedd(9, threshold_for_debate=5000), 9)
+    assert [(t.label, t.count) for t in data.thresholds] == [
+        ("Considered by the Petitions Committee", 250),
+        ("Considered for a debate in the Senedd", 5000),
+    ]
+    assert data.state_label == "Open" and data.closing_date == dt.date(2026, 5, 9)
+    assert data.government_response is None
+    assert "Closed to signatures" not in [m.label for m in data.milestones]  # only a deadline
+    completed = SENEDD.parse(api.senedd(9, "completed", completed_at="2026-06-01T10:00:00.000Z"), 9)
+    assert completed.milestones[-1].label == "Completed: the committee finished considering it"
+    assert SENEDD.rejection_reason("bad-address") == "Its creator does not live in Wales."
+
+
+def test_a_scottish_petition_has_a_pe_number_and_no_thresholds() -> None:
+    data = SCOTTISH.parse(api.scottish(2034), 2034)
+    assert (data.state, data.state_label) == ("under_consideration", "Under consideration")
+    assert data.thresholds == ()
+    assert data.action == "Made-up Scottish petition PE2034"
+    assert SCOTTISH.label(7) == "PE0007"
+    assert SCOTTISH.api_url(2034) == "https://petitions.parliament.scot/petitions/PE2034.json"
+    with pytest.raises(DataError, match=r"data\.pe_number is 'PE2034', expected 'PE2035'"):
+        SCOTTISH.parse(api.scottish(2034), 2035)
+
+
+# -- shapes refused ------------------------------------------------------------------------
 
 BROKEN: list[tuple[str, Any, str]] = [
     ("data", None, "data is not a JSON object"),
     ("type", "archived-thing", "data.type is 'archived-thing', expected 'petition'"),
     ("id", 1, "data.id is 1, expected 100002"),
-    ("state", "hidden", "attributes.state is 'hidden', expected open, closed or rejected"),
+    ("state", "hidden", "attributes.state is 'hidden', expected open, closed, rejected"),
     ("signature_count", "13960", "attributes.signature_count is '13960', expected a whole number"),
     ("signature_count", -1, "attributes.signature_count is -1, expected a whole number"),
     ("signature_count", True, "attributes.signature_count is True, expected a whole number"),
     ("action", "", "action is '', expected text"),
     ("created_at", "yesterday", "created_at is 'yesterday', expected a timestamp"),
-    (
-        "created_at",
-        "2026-01-01T00:00:00",
-        "created_at is '2026-01-01T00:00:00', a timestamp with no time zone",
-    ),
+    ("created_at", "2026-01-01T00:00:00",
+     "created_at is '2026-01-01T00:00:00', a timestamp with no time zone"),
     ("background", 5, "background is 5, expected text or null"),
     ("rejection", "no", "attributes.rejection is not a JSON object"),
-    (
-        "government_response",
-        {"summary": "s", "responded_on": "soon"},
-        "responded_on is 'soon', expected a date",
-    ),
-]
+    ("government_response", {"summary": "s", "responded_on": "soon"},
+     "responded_on is 'soon', expected a date"),
+    ("signatures_by_country", {"GB": 1}, "attributes.signatures_by_country is not a list"),
+    ("signatures_by_country", [{"name": "X"}], "signature_count is None, expected a whole number"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("field", "value", "message"), BROKEN)
@@ -118,7 +170,7 @@ def test_a_response_of_the_wrong_shape_is_refused(field: str, value: Any, messag
     else:
         body["data"]["attributes"][field] = value
     with pytest.raises(DataError) as caught:
-        parse_uk_parliament(body, 100002)
+        UK.parse(body, 100002)
     assert str(caught.value) == message
 
 
@@ -128,3 +180,58 @@ def test_the_schema_lists_exactly_the_platforms_the_code_knows() -> None:
     assert sorted(enum) == sorted(PLATFORMS)
     with_api = schema["$defs"]["petition"]["allOf"][0]["if"]["properties"]["platform"]["enum"]
     assert sorted(with_api) == sorted(p for p in PLATFORMS if PLATFORMS[p].has_api)
+
+
+# -- each adapter through the fetcher, with httpx.MockTransport ----------------------------
+
+MOCKED = [
+    ("uk-parliament", 700001, "https://petition.parliament.uk/petitions/700001.json",
+     api.uk(700001, "open", 4321)),
+    ("senedd", 800001, "https://petitions.senedd.wales/petitions/800001.json",
+     api.senedd(800001, count=321)),
+    ("scottish-parliament", 2034, "https://petitions.parliament.scot/petitions/PE2034.json",
+     api.scottish(2034, count=21)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("platform", "number", "url", "document"), MOCKED)
+def test_each_adapter_fetches_from_its_platform(
+    platform: str, number: int, url: str, document: dict[str, Any], tmp_path: Path
+) -> None:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json=document)
+
+    data = mock_fetch(tmp_path, platform, number, handler)
+    (request,) = requests
+    assert str(request.url) == url
+    assert request.headers["user-agent"] == "ResearchDigest/test (+https://generated.test/)"
+    assert data.signature_count == document["data"]["attributes"]["signature_count"]
+    assert data.platform == platform
+
+
+@pytest.mark.parametrize(("platform", "number", "url", "document"), MOCKED)
+def test_each_adapter_refuses_another_petitions_data(
+    platform: str, number: int, url: str, document: dict[str, Any], tmp_path: Path
+) -> None:
+    other = copy.deepcopy(document)
+    key = "pe_number" if platform == "scottish-parliament" else "id"
+    other["data"][key] = "PE9999" if key == "pe_number" else 9999
+    with pytest.raises(AssertionError, match="failed"):
+        mock_fetch(tmp_path, platform, number, lambda request: httpx.Response(200, json=other))
+
+
+def mock_fetch(tmp_path: Path, platform: str, number: int, handler: Any) -> PetitionData:
+    manifest_path = write_petition_digest(tmp_path, [("p", platform, number)])
+    manifest = load_manifest(manifest_path, Report())
+    assert manifest is not None
+    settings = FetchSettings("ResearchDigest/test (+https://generated.test/)")
+    report = Report()
+    with new_client(settings, transport=httpx.MockTransport(handler)) as client:
+        (result,) = fetch_petitions(manifest, petitions_to_fetch(manifest), report,
+                                    client=client, settings=settings)  # fmt: skip
+    assert result.outcome == Outcome.UPDATED, f"failed: {[d.message for d in report.diagnostics]}"
+    envelope = json.loads(cache_path(tmp_path, platform, number).read_text())
+    return PLATFORMS[platform].parse(envelope["response"], number)

@@ -50,7 +50,7 @@ def test_every_page_type_is_rendered_once() -> None:
     pages = [p.output_path for p in site_pages(digest())]
     assert pages[:2] == ["index.html", "topics/index.html"]
     assert pages[-3:] == ["petitions/index.html", "about/index.html", "404.html"]
-    assert len(pages) == len(set(pages)) == 2 + 3 + 9 + 3
+    assert len(pages) == len(set(pages)) == 2 + 3 + 13 + 3
 
 
 def test_render_is_pure_and_returns_every_file() -> None:

@@ -25,7 +25,7 @@ def manifest() -> Manifest:
 
 def test_newest_added_first_then_by_id() -> None:
     ids = [s.id for s in newest_added(manifest().sources)]
-    assert ids[:2] == ["hand-recorded-petition", "undated-other-petition"]
+    assert ids[:3] == ["hand-recorded-petition", "petition-100005", "petition-100006"]
     assert ids[-1] == "regulator-statement"
 
 
@@ -56,13 +56,19 @@ def test_petition_views_most_signatures_first_unknown_last() -> None:
     views = petition_views(digest, m.sources)
     assert [(v.source.id, v.signatures, v.state) for v in views] == [
         ("petition-100003", 214387, "Closed"),
+        ("petition-100005", 25000, "Closed (no longer found)"),
         ("petition-100002", 13960, "Open"),
         ("hand-recorded-petition", 12345, "Recorded by hand"),
+        ("senedd-closed", 6200, "Closed to signatures"),
+        ("scottish-petition", 80, "Under consideration"),
         ("undated-other-petition", 40, "Recorded by hand"),
         ("petition-100001", 6, "Rejected"),
         ("petition-100004", None, "Awaiting data"),
+        ("petition-100006", None, "Removed by the platform"),
     ]
-    awaiting = views[-1]
+    stale = {v.source.id for v in views if v.stale}
+    assert stale == {"petition-100005", "senedd-closed"}  # fetched over 7 days before the build
+    awaiting = views[-2]
     assert awaiting.page_url == "https://petition.parliament.uk/petitions/100004"
     assert awaiting.progress == []
 

@@ -1,7 +1,9 @@
-"""Read contributors' text files, saying exactly where and why one cannot be read."""
+"""Files in and out: read text saying exactly what is wrong, write atomically."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from digest.diagnostics import Location, Report, Severity
@@ -40,3 +42,34 @@ def read_text(
             "save the file as UTF-8",
         )
         return None
+
+
+TEMP_PREFIX = ".tmp-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace path's content in one step: a crash leaves the old file or the new, never half.
+
+    The bytes go to a temporary file beside it, are flushed to disk, and the
+    temporary file is renamed over the old one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temp).chmod(0o644)
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def remove_temp_files(folder: Path) -> None:
+    """Delete temporary files a killed write left behind."""
+    if folder.is_dir():
+        for leftover in folder.rglob(TEMP_PREFIX + "*"):
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink(missing_ok=True)

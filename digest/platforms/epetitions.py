@@ -1,0 +1,94 @@
+"""What the e-petitions family of sites (UK Parliament, Senedd, Scottish Parliament) share.
+
+All three run forks of the same Rails application, so their JSON shares an
+envelope, ``{"links": ..., "data": {"type", "id", "attributes": {...}}}``, and the
+shape of rejections, debates and signature breakdowns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from digest.model import Debate, Milestone, Rejection, Tally
+from digest.platforms import _json as j
+from digest.platforms._json import Block, DataError
+
+DEBATE_LINKS = (
+    ("transcript_url", "Transcript"),
+    ("video_url", "Video"),
+    ("debate_pack_url", "Research briefing"),
+    ("debate_summary_url", "Summary"),
+    ("public_engagement_url", "Public engagement"),
+)
+
+
+def envelope(document: object, types: tuple[str, ...], key: str, expected: object) -> Block:
+    """Check the envelope and identity; return data (with its 'attributes' checked)."""
+    data = j.obj(j.obj(document, "the response").get("data"), "data")
+    if data.get("type") not in types:
+        raise DataError(f"data.type is {data.get('type')!r}, expected {types[0]!r}")
+    if data.get(key) != expected:
+        raise DataError(f"data.{key} is {data.get(key)!r}, expected {expected!r}")
+    j.obj(data.get("attributes"), "data.attributes")
+    return data
+
+
+def state(attributes: Block, key: str, labels: dict[str, str]) -> tuple[str, str]:
+    """The petition's state and its label for readers; refuse a state not in labels."""
+    value = j.text(attributes, key)
+    if value not in labels:
+        raise DataError(f"attributes.{key} is {value!r}, expected {', '.join(labels)}")
+    return value, labels[value]
+
+
+def signature_count(attributes: Block) -> int:
+    try:
+        return j.count(attributes, "signature_count")
+    except DataError as exc:
+        raise DataError(f"attributes.{exc}") from None
+
+
+def rejection(value: object) -> Rejection | None:
+    if value is None:
+        return None
+    block = j.obj(value, "attributes.rejection")
+    return Rejection(j.text(block, "code"), j.optional_text(block, "details"))
+
+
+def debate(value: object) -> Debate | None:
+    if value is None:
+        return None
+    block = j.obj(value, "attributes.debate")
+    links = tuple(
+        (label, url) for key, label in DEBATE_LINKS if (url := j.http_url(block.get(key)))
+    )
+    return Debate(j.date(block, "debated_on"), j.optional_text(block, "overview"), links)
+
+
+def tallies(attributes: Block, key: str, detail: str | None = None) -> tuple[Tally, ...]:
+    """Signatures by place, most first; an absent breakdown is empty."""
+    value = attributes.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DataError(f"attributes.{key} is not a list")
+    found = []
+    for item in value:
+        block = j.obj(item, f"an item of attributes.{key}")
+        extra = j.optional_text(block, detail) if detail else None
+        found.append(Tally(j.text(block, "name"), j.count(block, "signature_count"), extra))
+    return tuple(sorted(found, key=lambda t: (-t.count, t.name)))
+
+
+def milestones(steps: Iterable[tuple[str, dt.datetime | dt.date | None]]) -> tuple[Milestone, ...]:
+    """The dated steps that happened, in order (a day before a time on the same day)."""
+    happened = [Milestone(label, when) for label, when in steps if when is not None]
+    return tuple(sorted(happened, key=_order))
+
+
+def _order(milestone: Milestone) -> tuple[dt.date, int, dt.datetime]:
+    when = milestone.when
+    if isinstance(when, dt.datetime):
+        return when.date(), 0, when
+    return when, 1, dt.datetime.min.replace(tzinfo=dt.UTC)
