@@ -8,7 +8,8 @@ For each petition whose platform has an API (at most two requests in flight):
       304  unchanged: nothing is written
       404  marked "missing"; the last copy is kept                        (a warning)
       410  marked "removed"; the copy is dropped; never requested again   (a warning)
-      3xx  followed only to the petition's known paths on the same host
+      3xx  followed only to the petition's known paths on the same host; to the page of a
+           petition not public yet: a warning
       429, 5xx, timeouts, broken connections: retried with exponential backoff and
            jitter, honouring Retry-After; after the last attempt, the cache is kept
       anything else: an error; the cache is kept
@@ -189,6 +190,10 @@ class _Failure(Exception):
     """This petition's fetch cannot succeed this run; the message says why."""
 
 
+class _NotPublic(Exception):
+    """The platform has the petition but does not show it yet (it is being moderated)."""
+
+
 class _PetitionFetch:
     """One petition: read the cache, ask the platform, check, write."""
 
@@ -212,9 +217,19 @@ class _PetitionFetch:
             if self.platform.host in self.shared.refused_hosts:
                 raise _Failure(f"{self.platform.host} refused an earlier request (403)")
             return self.ask(cached)
+        except _NotPublic:
+            self.say(Severity.WARNING, "not public yet: it is gathering support or being checked")
+            return Outcome.GONE
         except _Failure as failure:
             kept = "the last good copy is kept" if cached else "nothing is cached yet"
             self.say(Severity.ERROR, f"{failure}; {kept}")
+            return Outcome.FAILED
+        except OSError as exc:  # writing the cache: a full disk, a read-only folder...
+            self.say(
+                Severity.ERROR,
+                f"cannot write the cache: {exc.strerror or exc} "
+                f"({exc.filename or 'data/'}); the last good copy is kept",
+            )
             return Outcome.FAILED
 
     def read_cache(self) -> CacheEntry | None:
@@ -319,7 +334,7 @@ class _PetitionFetch:
             last_retry_after = None
             try:
                 status, final, response_headers, body = self.follow(url, headers)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+            except httpx.RequestError as exc:  # timeouts, broken connections, bad encodings
                 last = _describe_transport_error(exc)
                 continue
             if status in RETRY_STATUSES:
@@ -390,9 +405,7 @@ class _PetitionFetch:
                 f"{target.scheme}://{target.netloc}); not followed"
             )
         if target.path in self.platform.pending_paths(self.number):
-            raise _Failure(
-                "the petition is not public yet (it is gathering support or being checked)"
-            )
+            raise _NotPublic
         if target.path not in self.platform.api_paths(self.number):
             raise _Failure(f"redirected to an unexpected address ({target.path}); not followed")
         return f"https://{self.platform.host}{target.path}"

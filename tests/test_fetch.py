@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from digest import petitioncache
 from digest.diagnostics import Report, Severity
 from digest.fetch import (
     FetchSettings,
@@ -276,6 +277,9 @@ FAULTS = {
         [Reply.redirect("/petitions/700001")], Outcome.FAILED,
         "redirected to an unexpected address (/petitions/700001); not followed; the last good "
         "copy is kept"),
+    "not public yet": Fault(
+        [Reply.redirect("/petitions/700001/moderation-info")], Outcome.GONE,
+        "not public yet: it is gathering support or being checked", severity="warning"),
     "wrong shape": Fault(
         [Reply.json({"data": {"type": "petition", "id": 700001, "attributes": {"state": "x"}}})],
         Outcome.FAILED, "the response does not have the expected shape: attributes.state is "
@@ -380,6 +384,28 @@ def test_an_unusable_cache_file_is_a_warning_and_fetched_afresh(
         "fetching afresh"
     ]
     assert cached(digest, "uk-open")["status"] == "ok"
+
+
+def test_a_cache_that_cannot_be_written_is_an_error_not_a_crash(
+    digest: Path, server: PetitionServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetch(digest, server, only=("uk-open",))
+    before = cache_bytes(digest)
+    server.script("/petitions/700001.json", GOOD)
+
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(petitioncache, "atomic_write", full_disk)
+    run = fetch(digest, server, only=("uk-open",))
+    assert run.results == {"uk-open": Outcome.FAILED}
+    (message,) = run.messages()
+    assert message.endswith(
+        "error: source 'uk-open' (UK Parliament petitions 700001): cannot write the cache: No "
+        f"space left on device ({digest.parent}/data/petitions/uk-parliament/700001.json); the "
+        "last good copy is kept"
+    )
+    assert cache_bytes(digest) == before
 
 
 def test_leftover_temporary_files_are_removed(digest: Path, server: PetitionServer) -> None:
