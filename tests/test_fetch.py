@@ -28,6 +28,7 @@ from digest.fetch import (
     fetch_petitions,
     new_client,
     petitions_to_fetch,
+    user_agent,
 )
 from digest.manifest import load_manifest
 from digest.petitioncache import cache_path, history_path
@@ -460,3 +461,20 @@ def test_without_a_stand_in_requests_go_to_the_platform_over_https(digest: Path)
         )
     assert results == [Result("uk-open", Outcome.UPDATED)]
     assert [str(u) for u in seen] == ["https://petition.parliament.uk/petitions/700001.json"]
+
+
+def test_the_user_agent_names_the_digest_and_its_contact(digest: Path) -> None:
+    manifest = load_manifest(digest, Report())
+    assert manifest is not None
+    assert user_agent(manifest.site) == (
+        "ResearchDigest/0.1.0 (+https://fetch.test/contact; editors@fetch.test)"
+    )
+
+
+def test_only_petitions_with_an_api_are_fetched() -> None:
+    manifest = load_manifest(DATA / "digest" / "sources.yaml", Report())
+    assert manifest is not None
+    ids = [s.id for s in petitions_to_fetch(manifest)]
+    assert "hand-recorded-petition" not in ids and "undated-other-petition" not in ids
+    assert "regulator-statement" not in ids
+    assert [s.id for s in petitions_to_fetch(manifest, ["senedd-closed"])] == ["senedd-closed"]
