@@ -13,6 +13,25 @@ from collections.abc import Iterable
 from digest.model import Debate, Milestone, Rejection, Tally
 from digest.platforms import _json as j
 from digest.platforms._json import Block, DataError
+from digest.platforms.base import Platform
+
+
+class EPetitionsPlatform(Platform):
+    """A site of the family: a petition's page is /petitions/<label>, its JSON <page>.json."""
+
+    def page_url(self, number: int) -> str:
+        return f"https://{self.host}/petitions/{self.label(number)}"
+
+    def api_url(self, number: int) -> str:
+        return f"https://{self.host}/petitions/{self.label(number)}.json"
+
+    def api_paths(self, number: int) -> tuple[str, ...]:
+        return (f"/petitions/{self.label(number)}.json",)
+
+    def pending_paths(self, number: int) -> tuple[str, ...]:
+        label = self.label(number)
+        return (f"/petitions/{label}/gathering-support", f"/petitions/{label}/moderation-info")
+
 
 DEBATE_LINKS = (
     ("transcript_url", "Transcript"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 from digest.model import PetitionData
 from digest.platforms import _json as j
 from digest.platforms import epetitions
-from digest.platforms.base import Platform
 
 STATES = {
     "under_consideration": "Under consideration",
@@ -24,20 +23,11 @@ STATES = {
 }
 
 
-class ScottishParliament(Platform):
+class ScottishParliament(epetitions.EPetitionsPlatform):
     host = "petitions.parliament.scot"
 
     def label(self, number: int) -> str:
         return f"PE{number:04d}"
-
-    def page_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{self.label(number)}"
-
-    def api_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{self.label(number)}.json"
-
-    def api_paths(self, number: int) -> tuple[str, ...]:
-        return (f"/petitions/{self.label(number)}.json",)
 
     def parse(self, document: object, number: int) -> PetitionData:
         data = epetitions.envelope(document, ("petition",), "pe_number", self.label(number))

@@ -13,7 +13,6 @@ from __future__ import annotations
 from digest.model import PetitionData, Threshold
 from digest.platforms import _json as j
 from digest.platforms import epetitions
-from digest.platforms.base import Platform
 
 REFERRAL_THRESHOLD = 250  # the software's defaults, used when a petition carries none
 DEBATE_THRESHOLD = 5_000
@@ -36,18 +35,9 @@ REJECTION_REASONS = {
 }
 
 
-class Senedd(Platform):
+class Senedd(epetitions.EPetitionsPlatform):
     host = "petitions.senedd.wales"
     rejection_reasons = REJECTION_REASONS
-
-    def page_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{number}"
-
-    def api_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{number}.json"
-
-    def api_paths(self, number: int) -> tuple[str, ...]:
-        return (f"/petitions/{number}.json",)
 
     def parse(self, document: object, number: int) -> PetitionData:
         data = epetitions.envelope(document, ("petition",), "id", number)

@@ -12,7 +12,6 @@ import datetime as dt
 from digest.model import GovernmentResponse, Licence, PetitionData, Threshold
 from digest.platforms import _json as j
 from digest.platforms import epetitions
-from digest.platforms.base import Platform
 from digest.textformat import human_date
 
 RESPONSE_THRESHOLD = 10_000
@@ -33,22 +32,13 @@ REJECTION_REASONS = {
 }
 
 
-class UkParliament(Platform):
+class UkParliament(epetitions.EPetitionsPlatform):
     host = "petition.parliament.uk"
     licence = OGL
     rejection_reasons = REJECTION_REASONS
 
-    def page_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{number}"
-
-    def api_url(self, number: int) -> str:
-        return f"https://{self.host}/petitions/{number}.json"
-
     def api_paths(self, number: int) -> tuple[str, ...]:
         return (f"/petitions/{number}.json", f"/archived/petitions/{number}.json")
-
-    def pending_paths(self, number: int) -> tuple[str, ...]:
-        return (f"/petitions/{number}/gathering-support", f"/petitions/{number}/moderation-info")
 
     def parse(self, document: object, number: int) -> PetitionData:
         data = epetitions.envelope(document, ("petition", "archived-petition"), "id", number)
