@@ -7,6 +7,7 @@ Exit status: 0 done, 1 a problem in the inputs (reported as diagnostics),
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections import Counter
@@ -16,6 +17,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from digest import __version__
+from digest.check import check
 from digest.diagnostics import Report, Severity, did_you_mean, display_path
 from digest.errors import UserError
 from digest.fetch import (
@@ -31,7 +33,7 @@ from digest.fetch import (
 from digest.manifest import load_manifest
 from digest.pipeline import build
 
-COMMANDS = ("build", "fetch")
+COMMANDS = ("build", "check", "fetch")
 DEFAULT_COMMAND = "build"
 
 
@@ -62,6 +64,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"research-digest {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
+    _add_check(commands)
     _add_fetch(commands)
     return parser
 
@@ -103,6 +106,46 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_fetch_options(p)
     _add_verbosity(p)
     p.set_defaults(handler=run_build)
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "check",
+        help="check everything a build would, plus links and the content's lint; write nothing",
+        description="Validate the manifest, write-ups, cached data and templates as a build "
+        "does, render every page in memory, follow every link that stays on the site, and "
+        "lint the content (see CONTRIBUTING.md). Nothing is written. Exit status 1 on errors, "
+        "or on warnings with --strict, which is what pull-request CI runs.",
+    )
+    _add_manifest(p)
+    p.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="the templates folder (default: templates/ beside the manifest)",
+    )
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="'github' prints GitHub Actions annotations on standard output, so "
+        "findings show on the changed lines of a pull request",
+    )
+    p.add_argument(
+        "--external",
+        action="store_true",
+        help="also check links to other sites (warnings only; needs the internet)",
+    )
+    p.add_argument(
+        "--external-max-age",
+        type=_days,
+        default=7,
+        metavar="DAYS",
+        help="re-check an outside link that answered well only after this many days (default: 7)",
+    )
+    _add_verbosity(p)
+    p.set_defaults(handler=run_check)
 
 
 def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -198,6 +241,41 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
     return fetched
 
 
+def run_check(args: argparse.Namespace, err: TextIO) -> int:
+    """Check the digest and report every finding."""
+    report = Report()
+    started = time.perf_counter()
+    try:
+        if args.external:
+            manifest = load_manifest(args.manifest, Report())
+            agent = user_agent(manifest.site) if manifest else "ResearchDigest"
+            with new_client(FetchSettings(agent, max_in_flight=4)) as client:
+                result = check(
+                    args.manifest,
+                    report=report,
+                    templates=args.templates,
+                    external_client=client,
+                    external_max_age=dt.timedelta(days=args.external_max_age),
+                )
+        else:
+            result = check(args.manifest, report=report, templates=args.templates)
+    except UserError as exc:
+        report.extend(exc.diagnostics)
+        result = None
+    _print_diagnostics(report, args, err)
+    failed = result is None or report.failed(strict=args.strict)
+    if not args.quiet or failed:
+        done = (
+            f"checked {result.sources} sources, {result.pages} pages and {result.links} links"
+            + (f", and {result.outside_links} outside addresses" if args.external else "")
+            if result
+            else "stopped early: the inputs could not be loaded"
+        )
+        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
+        print(f"{done}{timing}: {report.summary()}", file=err)
+    return 1 if failed else 0
+
+
 def run_fetch(args: argparse.Namespace, err: TextIO) -> int:
     """Fetch the petitions' data into the cache and say how each fetch ended."""
     report = Report()
@@ -272,8 +350,12 @@ def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) ->
     minimum = Severity.NOTE if args.verbose else Severity.WARNING
     if args.quiet and not args.strict:
         minimum = Severity.ERROR
+    github = getattr(args, "format", "text") == "github"
     for diagnostic in report.sorted(minimum=minimum):
-        print(diagnostic.format(), file=err)
+        if github:
+            print(diagnostic.format_github(), file=sys.stdout)
+        else:
+            print(diagnostic.format(), file=err)
 
 
 def _base_url(value: str) -> str:
@@ -289,6 +371,12 @@ def _api_base(value: str) -> tuple[str, str]:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return platform, url
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {value!r}")
+    return int(value)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

@@ -58,6 +58,16 @@ class Diagnostic:
             text += f"\n  hint: {self.hint}"
         return text
 
+    def format_github(self) -> str:
+        """As a GitHub Actions workflow command, so it shows on the changed line of a PR."""
+        kind = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(self.severity, "notice")
+        properties = [f"file={_escape_property(self.location.file)}"]
+        if self.location.line:
+            properties += [f"line={self.location.line}", f"col={self.location.column}"]
+        properties.append("title=Research Digest")
+        text = self.message + (f"\n  hint: {self.hint}" if self.hint else "")
+        return f"::{kind} {','.join(properties)}::{_escape_data(text)}"
+
     def sort_key(self) -> tuple[str, int, int, int, str]:
         loc = self.location
         return (loc.file, loc.line, loc.column, -self.severity, self.message)
@@ -134,3 +144,11 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> s
     if not matches and word:
         matches = [c for c in options if c.startswith(word)][:1]
     return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

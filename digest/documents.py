@@ -19,9 +19,11 @@ from markdown.treeprocessors import Treeprocessor
 from digest.diagnostics import Location, Report, did_you_mean, display_path
 from digest.files import read_text
 from digest.model import Document, Manifest
-from digest.sanitize import internal_links, sanitize, text_of
+from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 
 EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
+_ID = re.compile(r'\bid="([^"]+)"')
+_FRAGMENT_LINK = re.compile(r'<a\b[^>]*\bhref="#([^"]+)"')
 
 
 class _DemoteTitles(Treeprocessor):
@@ -71,7 +73,7 @@ def load_documents(manifest: Manifest, report: Report) -> dict[str, Document]:
                 "summarise the source in your own words",
             )
         check_internal_links(manifest, html, text, file, report)
-        documents[source.id] = Document(source.id, html, words)
+        documents[source.id] = Document(source.id, html, words, normalise(text), file)
     return documents
 
 
@@ -103,6 +105,16 @@ def check_internal_links(
                 _find(text, f"{kind}:{target}", file),
                 f"link to unknown {kind} {target!r}",
                 did_you_mean(target, known[kind]) or _examples(kind, known[kind]),
+            )
+    ids = {i.removeprefix(ID_PREFIX) for i in _ID.findall(html)}
+    for fragment in dict.fromkeys(_FRAGMENT_LINK.findall(html)):
+        anchor = fragment.removeprefix(ID_PREFIX)
+        if anchor not in ids:
+            report.error(
+                _find(text, f"(#{anchor})", file),
+                f"link to #{anchor}, which the write-up does not have",
+                did_you_mean(anchor, ids)
+                or "link to a heading's id: '## Key points' is #key-points",
             )
 
 

@@ -117,12 +117,16 @@ def _content(digest: Digest, source: Source) -> Markup:
         )
     parts.append(Markup("<p>") + line + Markup("</p>"))
 
-    def absolute(kind: str, ident: str) -> str:
-        return f"{site.base_url}{kind}s/{ident}/"
+    m = digest.manifest
 
-    parts.append(
-        Markup(resolve_links(digest.documents[source.id].html, absolute))
-    )  # sanitised HTML
+    def absolute(kind: str, ident: str) -> str | None:
+        known = m.has_source(ident) if kind == "source" else m.has_topic(ident)
+        return f"{site.base_url}{kind}s/{ident}/" if known else None
+
+    page = f"{site.base_url}sources/{source.id}/"
+    html = resolve_links(digest.documents[source.id].html, absolute)
+    html = html.replace('href="#', f'href="{page}#')  # a feed reader has no page for '#...'
+    parts.append(Markup(html))  # sanitised HTML
     return Markup("\n").join(parts)
 
 

@@ -111,6 +111,12 @@ class _Builder(FieldChecker):
             about=about,
             reporting_routes=routes,
             petition_stale_after_days=_positive(data.get("petition_stale_after_days"), 7),
+            origin=self.key_at(("site",)),
+            field_origins=tuple(
+                (dotted(path[1:]), place.value)
+                for path, place in self.doc.places.items()
+                if len(path) > 1 and path[0] == "site"
+            ),
         )
 
     # -- topics -----------------------------------------------------------------------
@@ -167,7 +173,7 @@ class _Builder(FieldChecker):
         if "url" not in data:
             self.report.warning(
                 self.at(path),
-                f"{dotted(path)}: no url: readers cannot check the original",
+                f"{self.describe_source(path)}: no url: readers cannot check the original",
                 "add 'url:' as soon as the original's address is known",
             )
         fields = ("id", "kind", "title", "publisher", "summary")

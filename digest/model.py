@@ -17,6 +17,7 @@ from pathlib import Path
 
 from digest.diagnostics import Location
 
+UNPLACED = Location("sources.yaml")  # for a Site made outside the manifest loader (tests)
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -119,6 +120,12 @@ class Site:
     about: Path | None = None  # Markdown for the about page
     reporting_routes: tuple[ReportingRoute, ...] = ()
     petition_stale_after_days: int = 7  # older petition data is marked as possibly out of date
+    origin: Location = UNPLACED
+    field_origins: tuple[tuple[str, Location], ...] = ()  # "licence.url", "reporting_routes[2].url"
+
+    def where(self, name: str) -> Location:
+        """Locate one of the site's fields in the manifest (else the site block)."""
+        return dict(self.field_origins).get(name, self.origin)
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,12 @@ class Manifest:
     def source(self, source_id: str) -> Source:
         return self._sources_by_id[source_id]
 
+    def has_source(self, source_id: str) -> bool:
+        return source_id in self._sources_by_id
+
+    def has_topic(self, topic_id: str) -> bool:
+        return topic_id in self._topics_by_id
+
     def sources_in(self, topic_id: str) -> tuple[Source, ...]:
         """The sources of a topic, in manifest order."""
         return self._sources_by_topic.get(topic_id, ())
@@ -229,6 +242,8 @@ class Document:
     source_id: str
     html: str
     word_count: int
+    text: str = ""  # the Markdown, normalised, for the lint rules
+    file: str = ""  # its path as diagnostics show it
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from digest.feeds import render_feeds
 from digest.manifest import load_manifest
 from digest.model import Digest, Manifest, OutputFile
 from digest.petitioncache import CACHE_DIR, load_petition_data
-from digest.render import load_theme, render_pages
+from digest.render import Theme, load_theme, render_pages
 from digest.sitewriter import write_site
 
 LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
@@ -36,6 +36,14 @@ class BuildResult:
         return sum(1 for f in self.files if f.path.endswith(("feed.xml", "atom.xml")))
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Everything loaded and checked, ready to render."""
+
+    digest: Digest
+    theme: Theme
+
+
 def build(
     manifest_path: Path,
     *,
@@ -47,6 +55,29 @@ def build(
     now: dt.datetime | None = None,
 ) -> BuildResult:
     """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors."""
+    inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
+                         strict=strict, now=now)  # fmt: skip
+    files = render_site(inputs)
+    write_site(files, out, protected=protected_paths(inputs))
+    return BuildResult(out, files)
+
+
+def load_inputs(
+    manifest_path: Path,
+    *,
+    report: Report,
+    templates: Path | None = None,
+    base_url: str | None = None,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+    keep_going: bool = False,
+) -> Inputs:
+    """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
+
+    With keep_going (for check), problems in the write-ups and cached data are
+    reported without stopping; a manifest or templates that cannot be loaded
+    still stop everything.
+    """
     manifest = load_manifest(manifest_path, report)
     stop_if_failed(report, strict)
     assert manifest is not None
@@ -55,13 +86,22 @@ def build(
     about = load_about(manifest, report)
     petitions = load_petition_data(manifest, report)
     theme = load_theme(templates or manifest.root / "templates", report)
-    stop_if_failed(report, strict)
+    if not keep_going or theme is None:
+        stop_if_failed(report, strict)
     assert theme is not None
-    digest = Digest(manifest, documents, petitions, about, now or build_time())
-    files = (*render_pages(digest, theme), *render_feeds(digest), *theme.assets)
-    protected = [manifest.path, manifest.content_dir, manifest.root / CACHE_DIR, theme.folder]
-    write_site(files, out, protected=protected)
-    return BuildResult(out, files)
+    return Inputs(Digest(manifest, documents, petitions, about, now or build_time()), theme)
+
+
+def render_site(inputs: Inputs) -> tuple[OutputFile, ...]:
+    """Render every page, feed and static file, in memory."""
+    digest, theme = inputs.digest, inputs.theme
+    return (*render_pages(digest, theme), *render_feeds(digest), *theme.assets)
+
+
+def protected_paths(inputs: Inputs) -> list[Path]:
+    """What the build reads, which the output folder must never overlap."""
+    m = inputs.digest.manifest
+    return [m.path, m.content_dir, m.root / CACHE_DIR, inputs.theme.folder]
 
 
 def stop_if_failed(report: Report, strict: bool) -> None:

@@ -305,8 +305,11 @@ def _absolute(context: jinja2.runtime.Context, target: str) -> str:
 def _resolve(context: jinja2.runtime.Context, html: str) -> Markup:
     """Resolve a write-up's source:ID and topic:ID links for the current page."""
 
-    def target(kind: str, ident: str) -> str:
-        return str(_url(context, f"{kind}s/{ident}/"))
+    manifest = context["manifest"]
+
+    def target(kind: str, ident: str) -> str | None:
+        known = manifest.has_source(ident) if kind == "source" else manifest.has_topic(ident)
+        return str(_url(context, f"{kind}s/{ident}/")) if known else None
 
     return Markup(resolve_links(html, target))  # sanitised HTML
 

@@ -35,7 +35,7 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 WARNING = (
-    "sources.yaml:55:5: warning: sources[1]: no url: readers cannot check the original\n"
+    "sources.yaml:55:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
     "  hint: add 'url:' as soon as the original's address is known\n"
 )
 

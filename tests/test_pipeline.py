@@ -92,7 +92,7 @@ def test_strict_turns_warnings_into_a_failed_build(test_digest: Path, tmp_path: 
     with pytest.raises(BuildFailed) as caught:
         build_digest(test_digest, tmp_path / "site", strict=True)
     assert [d.message for d in caught.value.diagnostics if d.severity.label == "warning"] == [
-        "sources[1]: no url: readers cannot check the original"
+        "source 'crlf-article': no url: readers cannot check the original"
     ]
     assert not (tmp_path / "site").exists()
 
