@@ -1,7 +1,9 @@
 """Lint the content as a reviewer would: each rule a function, each finding a diagnostic.
 
     rule                     severity  what it flags
-    publisher-unknown        warning   a source whose publisher is recorded as unknown
+    publisher-unknown        warning   a source whose publisher is recorded as unknown, unless
+                                       listed in known_gaps
+    known-gaps               warning   known gaps with no 'About this copy' section to explain them
     summary-section          warning   a write-up with no '## Summary' section, or an empty one
     length                   warning   a write-up under 60 or over 1,500 words
     long-quotation           warning   a quotation over 40 words: copying, not quoting
@@ -13,7 +15,8 @@
     stale-petition           warning   petition data older than site.petition_stale_after_days
     draft-prompt             error     a 'TODO' an 'add' draft left in a write-up or summary
 
-(A source without a URL is warned about by the manifest loader, for builds too.)
+(A source without a URL is warned about by the manifest loader, for builds too; with
+'url' in its known_gaps, that is a note.)
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from digest.views import petition_view
 MIN_WORDS = 60
 MAX_WORDS = 1500
 MAX_QUOTE_WORDS = 40
+ABOUT_THE_COPY = "about this copy"  # the section that explains a source's known gaps
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _TAG = re.compile(r"<(!--|[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>\n]*>?")  # openings only
@@ -53,10 +57,20 @@ def lint(digest: Digest, report: Report, *, today: dt.date) -> None:
 
 def publisher_unknown(digest: Digest, report: Report, today: dt.date) -> None:
     for source in digest.manifest.sources:
-        if source.publisher is None:
+        if source.publisher is None and "publisher" not in source.known_gaps:
             report.warning(source.where("publisher"), f"source {source.id!r}: the publisher is "
-                           "unknown", "say what is known of the copy in an 'About this copy' "
-                           "section")  # fmt: skip
+                           "unknown", "say so in the write-up's 'About this copy' section and "
+                           "list it in 'known_gaps'")  # fmt: skip
+
+
+def known_gaps_explained(digest: Digest, report: Report, today: dt.date) -> None:
+    for source in digest.manifest.sources:
+        document = digest.documents.get(source.id)
+        if source.known_gaps and document and _section(document.text, ABOUT_THE_COPY) is None:
+            gaps = " and ".join(source.known_gaps)
+            report.warning(source.where("known_gaps"), f"source {source.id!r}: its known gaps "
+                           f"({gaps}) are not explained", "add an '## About this copy' section "
+                           "to the write-up saying what is not known, and why")  # fmt: skip
 
 
 def duplicate_url(digest: Digest, report: Report, today: dt.date) -> None:
@@ -196,6 +210,7 @@ def draft_prompt(digest: Digest, report: Report, today: dt.date) -> None:
 
 RULES: tuple[Rule, ...] = (
     publisher_unknown,
+    known_gaps_explained,
     duplicate_url,
     empty_topic,
     dates,

@@ -170,11 +170,16 @@ class _Builder(FieldChecker):
         published = self.partial_date((*path, "published"), data.get("published"))
         added = self.full_date((*path, "added"), data.get("added"))
         petition = self.petition(path, data, first_petition)
+        gaps = self.known_gaps(path, data)
         if "url" not in data:
-            self.report.warning(
+            self.report.add(
+                Severity.NOTE if "url" in gaps else Severity.WARNING,
                 self.at(path),
                 f"{self.describe_source(path)}: no url: readers cannot check the original",
-                "add 'url:' as soon as the original's address is known",
+                "add 'url:' as soon as the original's address is known, or list it in "
+                "'known_gaps' and say so in the write-up"
+                if "url" not in gaps
+                else None,
             )
         fields = ("id", "kind", "title", "publisher", "summary")
         if not all_text(data, *fields) or document is None or added is None or topics is None:
@@ -197,7 +202,25 @@ class _Builder(FieldChecker):
             petition=petition,
             origin=self.at(path),
             field_origins=tuple((k, self.at((*path, k))) for k in data),
+            known_gaps=gaps,
         )
+
+    def known_gaps(self, path: DataPath, data: dict[str, Any]) -> tuple[str, ...]:
+        """The gaps a source declares; a declared gap it does not have is an error."""
+        gaps = data.get("known_gaps")
+        if not isinstance(gaps, list):
+            return ()
+        declared = tuple(g for g in gaps if g in ("url", "publisher"))
+        publisher = data.get("publisher")
+        has = {
+            "url": "url" in data,
+            "publisher": isinstance(publisher, str) and publisher.strip().lower() != UNKNOWN,
+        }
+        for index, gap in enumerate(declared):
+            if has[gap]:
+                self.error((*path, "known_gaps", index), f"lists {gap!r} as unknown, but the "
+                           f"source has a {gap}", f"remove {gap!r} from known_gaps")  # fmt: skip
+        return declared
 
     def source_topics(
         self, path: DataPath, value: object, topic_ids: set[str] | None

@@ -172,6 +172,7 @@ class Source:
     petition: PetitionRef | None
     origin: Location
     field_origins: tuple[tuple[str, Location], ...] = ()
+    known_gaps: tuple[str, ...] = ()  # "url", "publisher": unknown, and said so in the write-up
 
     def where(self, name: str) -> Location:
         """Locate one of this source's fields in the manifest (else the entry itself)."""

@@ -36,7 +36,8 @@ def run(*argv: str) -> tuple[int, str]:
 
 WARNING = (
     "sources.yaml:55:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
-    "  hint: add 'url:' as soon as the original's address is known\n"
+    "  hint: add 'url:' as soon as the original's address is known, or list it in 'known_gaps' "
+    "and say so in the write-up\n"
 )
 
 

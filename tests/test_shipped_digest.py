@@ -22,11 +22,11 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     return out, report
 
 
-def test_it_builds_with_only_the_known_warnings(shipped: tuple[Path, Report]) -> None:
+def test_it_builds_with_no_warnings(shipped: tuple[Path, Report]) -> None:
     _, report = shipped
-    assert report.count(Severity.ERROR) == 0
-    # three news copies whose original address is genuinely unknown (see their write-ups)
-    assert [d.message for d in report.sorted(minimum=Severity.WARNING)] == [
+    assert report.count(Severity.ERROR) == report.count(Severity.WARNING) == 0
+    # three news copies whose original address is genuinely unknown: known gaps, explained
+    assert [d.message for d in report.sorted() if "no url" in d.message] == [
         f"source {s!r}: no url: readers cannot check the original"
         for s in (
             "ofcom-urgent-contact-x-xai-grok",
