@@ -29,8 +29,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[test]'
 	touch $@
 
+# BASE_URL=https://... publishes at another address than the manifest's (as the Pages workflow does).
 site: $(VENV)/.installed
-	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build
+	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 refresh: $(VENV)/.installed
 	$(PY) build.py fetch
