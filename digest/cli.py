@@ -1,39 +1,24 @@
-"""The command line: ``python build.py [build|fetch] [options]``; ``python -m digest`` is the same.
+"""The command line: ``python build.py [COMMAND] [options]``; ``python -m digest`` is the same.
 
+Commands: build (the default), check, fetch, add; ``--help`` describes each.
 Exit status: 0 done, 1 a problem in the inputs (reported as diagnostics),
-2 a bad command line. Only this module prints.
+2 a bad command line. Only this module and ``commands`` print.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
 from digest import __version__
-from digest.check import check
-from digest.diagnostics import Report, Severity, did_you_mean, display_path
-from digest.errors import UserError
-from digest.fetch import (
-    FetchSettings,
-    Outcome,
-    Result,
-    api_base_problem,
-    fetch_petitions,
-    new_client,
-    petitions_to_fetch,
-    user_agent,
-)
-from digest.manifest import load_manifest
-from digest.pipeline import build
+from digest import commands as handlers
+from digest.fetch import api_base_problem
 
-COMMANDS = ("build", "check", "fetch")
+COMMANDS = ("build", "check", "fetch", "add")
 DEFAULT_COMMAND = "build"
 
 
@@ -66,6 +51,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_check(commands)
     _add_fetch(commands)
+    _add_add(commands)
     return parser
 
 
@@ -105,7 +91,7 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _add_fetch_options(p)
     _add_verbosity(p)
-    p.set_defaults(handler=run_build)
+    p.set_defaults(handler=handlers.run_build)
 
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -145,7 +131,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="re-check an outside link that answered well only after this many days (default: 7)",
     )
     _add_verbosity(p)
-    p.set_defaults(handler=run_check)
+    p.set_defaults(handler=handlers.run_check)
 
 
 def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -160,7 +146,37 @@ def _add_fetch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_manifest(p)
     _add_fetch_options(p)
     _add_verbosity(p)
-    p.set_defaults(handler=run_fetch, strict=False)
+    p.set_defaults(handler=handlers.run_fetch, strict=False)
+
+
+def _add_add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "add",
+        help="add a source from its address or a saved copy: an entry and a draft write-up",
+        description="Read a source's facts (title, publisher, date, address) from its page, "
+        "a saved copy (.html, .txt, .md) or, for a petition, its platform's data; write an "
+        "entry at the end of sources.yaml (leaving the rest of the file as it was) and a "
+        "draft write-up, content/ID.md, of prompts for you to answer in your own words. "
+        "Topics are suggested from the text; the copy's defects are reported.",
+    )
+    p.add_argument(
+        "target", metavar="URL_OR_FILE", help="the source's address, or a saved copy of it"
+    )
+    p.add_argument("--url", metavar="URL", help="the original's address, for a saved copy")
+    p.add_argument(
+        "--id", dest="source_id", metavar="ID", help="the new source's id (default: from its title)"
+    )
+    p.add_argument(
+        "--topic",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="put it in this topic instead of the suggested ones (repeat for more)",
+    )
+    _add_manifest(p)
+    _add_fetch_options(p, only=False)
+    _add_verbosity(p)
+    p.set_defaults(handler=handlers.run_add, strict=False)
 
 
 def _add_manifest(p: argparse.ArgumentParser) -> None:
@@ -173,14 +189,15 @@ def _add_manifest(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_fetch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--only",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="fetch only this petition source (repeat for more)",
-    )
+def _add_fetch_options(p: argparse.ArgumentParser, *, only: bool = True) -> None:
+    if only:
+        p.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="fetch only this petition source (repeat for more)",
+        )
     p.add_argument(
         "--api-base",
         action="append",
@@ -200,162 +217,6 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
     group.add_argument(
         "-v", "--verbose", action="store_true", help="print notes and timing as well"
     )
-
-
-def run_build(args: argparse.Namespace, err: TextIO) -> int:
-    """Build the site (after fetching, with --refresh) and report what happened."""
-    fetched = 0
-    if args.refresh:
-        fetched = run_fetch(args, err)
-        if fetched == 2:
-            return 2
-    report = Report()
-    started = time.perf_counter()
-    try:
-        result = build(
-            args.manifest,
-            out=args.out,
-            report=report,
-            templates=args.templates,
-            base_url=args.base_url,
-            strict=args.strict,
-        )
-    except UserError as exc:
-        report.extend(exc.diagnostics)
-        _print_diagnostics(report, args, err)
-        print(
-            f"build failed ({report.summary()}); {display_path(args.out)}/ was not changed",
-            file=err,
-        )
-        return 1
-    _print_diagnostics(report, args, err)
-    if not args.quiet:
-        warnings = report.count(Severity.WARNING)
-        tail = f" ({report.summary()})" if warnings else ""
-        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
-        print(
-            f"built {result.pages} pages and {result.feeds} feeds into "
-            f"{display_path(result.out)}/{timing}{tail}",
-            file=err,
-        )
-    return fetched
-
-
-def run_check(args: argparse.Namespace, err: TextIO) -> int:
-    """Check the digest and report every finding."""
-    report = Report()
-    started = time.perf_counter()
-    try:
-        if args.external:
-            manifest = load_manifest(args.manifest, Report())
-            agent = user_agent(manifest.site) if manifest else "ResearchDigest"
-            with new_client(FetchSettings(agent, max_in_flight=4)) as client:
-                result = check(
-                    args.manifest,
-                    report=report,
-                    templates=args.templates,
-                    external_client=client,
-                    external_max_age=dt.timedelta(days=args.external_max_age),
-                )
-        else:
-            result = check(args.manifest, report=report, templates=args.templates)
-    except UserError as exc:
-        report.extend(exc.diagnostics)
-        result = None
-    _print_diagnostics(report, args, err)
-    failed = result is None or report.failed(strict=args.strict)
-    if not args.quiet or failed:
-        done = (
-            f"checked {result.sources} sources, {result.pages} pages and {result.links} links"
-            + (f", and {result.outside_links} outside addresses" if args.external else "")
-            if result
-            else "stopped early: the inputs could not be loaded"
-        )
-        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
-        print(f"{done}{timing}: {report.summary()}", file=err)
-    return 1 if failed else 0
-
-
-def run_fetch(args: argparse.Namespace, err: TextIO) -> int:
-    """Fetch the petitions' data into the cache and say how each fetch ended."""
-    report = Report()
-    manifest = load_manifest(args.manifest, report)
-    if manifest is None:
-        _print_diagnostics(report, args, err)
-        print(f"fetch failed ({report.summary()}): fix the manifest first", file=err)
-        return 1
-    sources = petitions_to_fetch(manifest, args.only)
-    unknown = sorted(set(args.only) - {s.id for s in sources})
-    if unknown:
-        choices = [s.id for s in petitions_to_fetch(manifest)]
-        hint = did_you_mean(unknown[0], choices) or f"petitions: {', '.join(choices) or 'none'}"
-        print(
-            f"build.py: error: --only: no petition with an API has the id {unknown[0]!r}; {hint}",
-            file=err,
-        )
-        return 2
-    settings = FetchSettings(user_agent(manifest.site), api_bases=dict(args.api_base))
-    bar = _ProgressBar(err, len(sources)) if err.isatty() and not args.quiet else None
-    started = time.perf_counter()
-    with new_client(settings) as client:
-        results = fetch_petitions(
-            manifest,
-            sources,
-            report,
-            client=client,
-            settings=settings,
-            on_result=bar.advance if bar else None,
-        )
-    if bar:
-        bar.clear()
-    _print_diagnostics(report, args, err)
-    counts = Counter(r.outcome for r in results)
-    if not args.quiet:
-        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
-        print(
-            f"fetched {len(results)} petition{'' if len(results) == 1 else 's'}{timing}: "
-            f"{counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
-            f"{counts[Outcome.FAILED]} failed (last good copy kept), {counts[Outcome.GONE]} gone",
-            file=err,
-        )
-    return 1 if counts[Outcome.FAILED] else 0
-
-
-class _ProgressBar:
-    """A one-line progress bar on a terminal: 'fetching petitions [#####.....] 12/30'."""
-
-    WIDTH = 30
-
-    def __init__(self, out: TextIO, total: int) -> None:
-        self.out, self.total, self.done = out, total, 0
-        self.draw()
-
-    def advance(self, _result: Result) -> None:
-        self.done += 1
-        self.draw()
-
-    def draw(self) -> None:
-        filled = self.WIDTH * self.done // max(self.total, 1)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.out.write(f"\rfetching petitions [{bar}] {self.done}/{self.total}")
-        self.out.flush()
-
-    def clear(self) -> None:
-        self.out.write("\r" + " " * (self.WIDTH + 40) + "\r")
-        self.out.flush()
-
-
-def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) -> None:
-    """Print what -q/-v ask for; under --strict (build only), warnings count as errors."""
-    minimum = Severity.NOTE if args.verbose else Severity.WARNING
-    if args.quiet and not args.strict:
-        minimum = Severity.ERROR
-    github = getattr(args, "format", "text") == "github"
-    for diagnostic in report.sorted(minimum=minimum):
-        if github:
-            print(diagnostic.format_github(), file=sys.stdout)
-        else:
-            print(diagnostic.format(), file=err)
 
 
 def _base_url(value: str) -> str:

@@ -8,7 +8,9 @@ shape of rejections, debates and signature breakdowns.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from digest.model import Debate, Milestone, Rejection, Tally
 from digest.platforms import _json as j
@@ -27,6 +29,19 @@ class EPetitionsPlatform(Platform):
 
     def api_paths(self, number: int) -> tuple[str, ...]:
         return (f"/petitions/{self.label(number)}.json",)
+
+    def number_from_url(self, url: str) -> int | None:
+        """The number of a petition's page or JSON address on this site, if url is one."""
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or parts.hostname != self.host:
+            return None
+        match = re.fullmatch(r"/(?:archived/)?petitions/([A-Za-z]*)(\d+)(?:\.json)?/?", parts.path)
+        if not match:
+            return None
+        number = int(match.group(2))
+        prefix = re.match(r"[A-Za-z]*", self.label(number))
+        wanted = prefix.group(0).upper() if prefix else ""
+        return number if match.group(1).upper() == wanted else None
 
     def pending_paths(self, number: int) -> tuple[str, ...]:
         label = self.label(number)

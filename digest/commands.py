@@ -1,0 +1,237 @@
+"""What each command does, once its arguments are parsed; and what it prints.
+
+One function a command: ``run_build``, ``run_check``, ``run_fetch``, ``run_add``.
+Each takes the parsed arguments and the stream for diagnostics, and returns the
+exit status: 0 done, 1 a problem the user can fix, 2 a bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from digest.add import Added, AddError, add_source
+from digest.check import check
+from digest.diagnostics import Report, Severity, did_you_mean, display_path
+from digest.errors import UserError
+from digest.fetch import (
+    FetchSettings,
+    Outcome,
+    Result,
+    fetch_petitions,
+    new_client,
+    petitions_to_fetch,
+    user_agent,
+)
+from digest.manifest import load_manifest
+from digest.pipeline import build, build_time
+
+
+def run_build(args: argparse.Namespace, err: TextIO) -> int:
+    """Build the site (after fetching, with --refresh) and report what happened."""
+    fetched = 0
+    if args.refresh:
+        fetched = run_fetch(args, err)
+        if fetched == 2:
+            return 2
+    report = Report()
+    started = time.perf_counter()
+    try:
+        result = build(
+            args.manifest,
+            out=args.out,
+            report=report,
+            templates=args.templates,
+            base_url=args.base_url,
+            strict=args.strict,
+        )
+    except UserError as exc:
+        report.extend(exc.diagnostics)
+        _print_diagnostics(report, args, err)
+        print(
+            f"build failed ({report.summary()}); {display_path(args.out)}/ was not changed",
+            file=err,
+        )
+        return 1
+    _print_diagnostics(report, args, err)
+    if not args.quiet:
+        warnings = report.count(Severity.WARNING)
+        tail = f" ({report.summary()})" if warnings else ""
+        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
+        print(
+            f"built {result.pages} pages and {result.feeds} feeds into "
+            f"{display_path(result.out)}/{timing}{tail}",
+            file=err,
+        )
+    return fetched
+
+
+def run_check(args: argparse.Namespace, err: TextIO) -> int:
+    """Check the digest and report every finding."""
+    report = Report()
+    started = time.perf_counter()
+    try:
+        if args.external:
+            manifest = load_manifest(args.manifest, Report())
+            agent = user_agent(manifest.site) if manifest else "ResearchDigest"
+            with new_client(FetchSettings(agent, max_in_flight=4)) as client:
+                result = check(
+                    args.manifest,
+                    report=report,
+                    templates=args.templates,
+                    external_client=client,
+                    external_max_age=dt.timedelta(days=args.external_max_age),
+                )
+        else:
+            result = check(args.manifest, report=report, templates=args.templates)
+    except UserError as exc:
+        report.extend(exc.diagnostics)
+        result = None
+    _print_diagnostics(report, args, err)
+    failed = result is None or report.failed(strict=args.strict)
+    if not args.quiet or failed:
+        done = (
+            f"checked {result.sources} sources, {result.pages} pages and {result.links} links"
+            + (f", and {result.outside_links} outside addresses" if args.external else "")
+            if result
+            else "stopped early: the inputs could not be loaded"
+        )
+        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
+        print(f"{done}{timing}: {report.summary()}", file=err)
+    return 1 if failed else 0
+
+
+def run_add(args: argparse.Namespace, err: TextIO) -> int:
+    """Add a source and say what was read, what was not, and what to do next."""
+    report = Report()
+    manifest = load_manifest(args.manifest, Report())
+    agent = user_agent(manifest.site) if manifest else "ResearchDigest"
+    settings = FetchSettings(agent, api_bases=dict(args.api_base))
+    try:
+        with new_client(settings) as client:
+            added = add_source(args.manifest, args.target, report=report, client=client,
+                               fetch_settings=settings, now=build_time(), url=args.url,
+                               source_id=args.source_id, topics=args.topic)  # fmt: skip
+    except AddError as exc:
+        _print_diagnostics(report, args, err)
+        print(f"build.py: error: add: {exc}", file=err)
+        return 2 if exc.usage else 1
+    except UserError as exc:
+        report.extend(exc.diagnostics)
+        _print_diagnostics(report, args, err)
+        return 1
+    _print_diagnostics(report, args, err)
+    if not args.quiet:
+        for line in _added_lines(added, args.manifest):
+            print(line, file=err)
+    return 0 if added.petition_outcome in (None, Outcome.UPDATED, Outcome.UNCHANGED) else 1
+
+
+def _added_lines(added: Added, manifest: Path) -> list[str]:
+    facts = added.facts
+    lines = [
+        f"added source {added.source_id!r} to {display_path(manifest)} (line {added.line}) and "
+        f"a draft write-up, {display_path(added.document)}",
+        f"  read from: {added.read_from}",
+        f"  title: {facts.title or 'not found: write it in sources.yaml'}",
+        f"  publisher: {facts.publisher or 'not stated (recorded as unknown)'}",
+    ]
+    if added.petition_outcome is None:
+        lines.append(f"  published: {facts.published.human() if facts.published else 'not stated'}")
+    how = "suggested from the text: edit them if they do not fit" if added.topics_suggested else ""
+    lines.append(f"  topics: {', '.join(added.topics)}" + (f" ({how})" if how else ""))
+    if facts.findings:
+        lines.append("  the copy's defects, set aside when it was read:")
+        lines += [f"    line {f.line}: {f.message}" for f in facts.findings]
+    lines.append(
+        "next: write the summary and the write-up in your own words (replace every "
+        "TODO), then run 'python build.py check --strict'"
+    )
+    return lines
+
+
+def run_fetch(args: argparse.Namespace, err: TextIO) -> int:
+    """Fetch the petitions' data into the cache and say how each fetch ended."""
+    report = Report()
+    manifest = load_manifest(args.manifest, report)
+    if manifest is None:
+        _print_diagnostics(report, args, err)
+        print(f"fetch failed ({report.summary()}): fix the manifest first", file=err)
+        return 1
+    sources = petitions_to_fetch(manifest, args.only)
+    unknown = sorted(set(args.only) - {s.id for s in sources})
+    if unknown:
+        choices = [s.id for s in petitions_to_fetch(manifest)]
+        hint = did_you_mean(unknown[0], choices) or f"petitions: {', '.join(choices) or 'none'}"
+        print(
+            f"build.py: error: --only: no petition with an API has the id {unknown[0]!r}; {hint}",
+            file=err,
+        )
+        return 2
+    settings = FetchSettings(user_agent(manifest.site), api_bases=dict(args.api_base))
+    bar = _ProgressBar(err, len(sources)) if err.isatty() and not args.quiet else None
+    started = time.perf_counter()
+    with new_client(settings) as client:
+        results = fetch_petitions(
+            manifest,
+            sources,
+            report,
+            client=client,
+            settings=settings,
+            on_result=bar.advance if bar else None,
+        )
+    if bar:
+        bar.clear()
+    _print_diagnostics(report, args, err)
+    counts = Counter(r.outcome for r in results)
+    if not args.quiet:
+        timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
+        print(
+            f"fetched {len(results)} petition{'' if len(results) == 1 else 's'}{timing}: "
+            f"{counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
+            f"{counts[Outcome.FAILED]} failed (last good copy kept), {counts[Outcome.GONE]} gone",
+            file=err,
+        )
+    return 1 if counts[Outcome.FAILED] else 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal: 'fetching petitions [#####.....] 12/30'."""
+
+    WIDTH = 30
+
+    def __init__(self, out: TextIO, total: int) -> None:
+        self.out, self.total, self.done = out, total, 0
+        self.draw()
+
+    def advance(self, _result: Result) -> None:
+        self.done += 1
+        self.draw()
+
+    def draw(self) -> None:
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.out.write(f"\rfetching petitions [{bar}] {self.done}/{self.total}")
+        self.out.flush()
+
+    def clear(self) -> None:
+        self.out.write("\r" + " " * (self.WIDTH + 40) + "\r")
+        self.out.flush()
+
+
+def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) -> None:
+    """Print what -q/-v ask for; under --strict (build only), warnings count as errors."""
+    minimum = Severity.NOTE if args.verbose else Severity.WARNING
+    if args.quiet and not args.strict:
+        minimum = Severity.ERROR
+    github = getattr(args, "format", "text") == "github"
+    for diagnostic in report.sorted(minimum=minimum):
+        if github:
+            print(diagnostic.format_github(), file=sys.stdout)
+        else:
+            print(diagnostic.format(), file=err)
