@@ -8,10 +8,11 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 # last commit's time, so the same checkout always builds the same bytes.
 BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 
-.PHONY: site refresh test lint pytest golden bench-fetch constraints clean help
+.PHONY: site serve refresh test lint pytest golden bench-fetch constraints clean help
 
 help:
 	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
+	@echo "make serve        serve the site on http://127.0.0.1:8000/, rebuilding on every change"
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
 	@echo "make lint         ruff and mypy only"
@@ -32,6 +33,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 # BASE_URL=https://... publishes at another address than the manifest's (as the Pages workflow does).
 site: $(VENV)/.installed
 	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+serve: $(VENV)/.installed
+	$(PY) build.py serve
 
 refresh: $(VENV)/.installed
 	$(PY) build.py fetch

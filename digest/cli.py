@@ -18,7 +18,7 @@ from digest import __version__
 from digest import commands as handlers
 from digest.fetch import api_base_problem
 
-COMMANDS = ("build", "check", "fetch", "add")
+COMMANDS = ("build", "check", "fetch", "add", "serve")
 DEFAULT_COMMAND = "build"
 
 
@@ -52,6 +52,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_fetch(commands)
     _add_add(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -179,6 +180,45 @@ def _add_add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=handlers.run_add, strict=False)
 
 
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "serve",
+        help="build, serve the site on this machine, rebuild on every change",
+        description="Build the site for http://HOST:PORT/, serve it, and rebuild whenever the "
+        "manifest, a write-up, a template or the petition data changes; open pages reload "
+        "themselves. A rebuild that fails shows its diagnostics in the terminal and on the "
+        "page, and the last good site stays served. Ctrl-C stops.",
+    )
+    _add_manifest(p)
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="the output folder, replaced by each build (default: ./site)",
+    )
+    p.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="the templates folder (default: templates/ beside the manifest)",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        metavar="PORT",
+        help="the port to listen on (default: 8000)",
+    )
+    p.set_defaults(handler=handlers.run_serve, strict=False, quiet=False, verbose=False)
+
+
 def _add_manifest(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--manifest",
@@ -232,6 +272,12 @@ def _api_base(value: str) -> tuple[str, str]:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return platform, url
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {value!r}")
+    return int(value)
 
 
 def _days(value: str) -> int:

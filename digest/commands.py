@@ -30,6 +30,7 @@ from digest.fetch import (
 )
 from digest.manifest import load_manifest
 from digest.pipeline import build, build_time
+from digest.serve import DevServer
 
 
 def run_build(args: argparse.Namespace, err: TextIO) -> int:
@@ -235,3 +236,16 @@ def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) ->
             print(diagnostic.format_github(), file=sys.stdout)
         else:
             print(diagnostic.format(), file=err)
+
+
+def run_serve(args: argparse.Namespace, err: TextIO) -> int:
+    """Serve the site and rebuild on changes until interrupted."""
+    try:
+        server = DevServer(args.manifest, out=args.out, templates=args.templates,
+                           host=args.host, port=args.port, log=err)  # fmt: skip
+    except OSError as exc:
+        print(f"build.py: error: serve: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=err)  # fmt: skip
+        return 1
+    server.run()
+    return 0

@@ -1,0 +1,84 @@
+"""serve: builds, answers real requests, rebuilds on change, keeps the last good site."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from digest.serve import DevServer
+from tests.conftest import TEMPLATES, TEST_DIGEST, read_tree
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[DevServer, Path, io.StringIO]]:
+    shutil.copytree(TEST_DIGEST, tmp_path / "digest")
+    log = io.StringIO()
+    server = DevServer(tmp_path / "digest" / "sources.yaml", out=tmp_path / "site",
+                       templates=TEMPLATES, port=0, log=log, interval=0.05)  # fmt: skip
+    server.start()
+    yield server, tmp_path / "digest", log
+    server.stop()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_it_builds_and_answers_real_requests(served: tuple[DevServer, Path, io.StringIO]) -> None:
+    server, _, log = served
+    page = httpx.get(server.url)
+    assert page.status_code == 200
+    assert "<h1>Test Digest</h1>" in page.text
+    assert f'<link rel="canonical" href="{server.url}">' in page.text  # built for this address
+    assert page.text.endswith('<script src="/__digest__/live.js"></script>\n</body>\n</html>\n')
+    assert httpx.get(server.url + "static/style.css").headers["content-type"] == "text/css"
+    assert httpx.get(server.url + "__digest__/live.js").text.startswith("(() => {")
+    missing = httpx.get(server.url + "no/such/page/")
+    assert (missing.status_code, "<h1>Page not found</h1>" in missing.text) == (404, True)
+    assert httpx.get(server.url + "topics", follow_redirects=True).url.path == "/topics/"
+    assert "serving http://127.0.0.1:" in log.getvalue()
+
+
+def test_a_change_is_rebuilt_and_the_version_moves_on(
+    served: tuple[DevServer, Path, io.StringIO],
+) -> None:
+    server, digest, _ = served
+    version = httpx.get(server.url + "__digest__/version").text
+    (digest / "content" / "annual-report.md").write_text("## Summary\n\nRewritten just now.\n")
+    wait_for(lambda: httpx.get(server.url + "__digest__/version").text != version)
+    assert "Rewritten just now." in httpx.get(server.url + "sources/annual-report/").text
+
+
+def test_a_broken_manifest_keeps_the_last_good_site_and_says_why(
+    served: tuple[DevServer, Path, io.StringIO],
+) -> None:
+    server, digest, log = served
+    manifest = digest / "sources.yaml"
+    good = manifest.read_text()
+    manifest.write_text(good.replace("kind: report", "kind: reprot"))
+    wait_for(lambda: server.error is not None)
+    page = httpx.get(server.url + "sources/annual-report/")
+    assert page.status_code == 200 and "<h1>Annual report</h1>" in page.text  # the last good one
+    assert "The last rebuild failed" in page.text
+    assert "&#x27;reprot&#x27; is not one of" in page.text  # the diagnostic, escaped
+    assert "rebuild failed (1 error, 1 warning): still serving the last good site" in log.getvalue()
+    manifest.write_text(good)
+    wait_for(lambda: server.error is None)
+    assert "The last rebuild failed" not in httpx.get(server.url).text
+
+
+def test_the_reload_script_is_never_written_into_the_site(
+    served: tuple[DevServer, Path, io.StringIO],
+) -> None:
+    server, _, _ = served
+    for name, content in read_tree(server.out).items():
+        assert b"__digest__" not in content, name
