@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from digest.add import petition_reference
 from digest.diagnostics import Report
 from digest.fetch import FetchSettings, Outcome, fetch_petitions, new_client, petitions_to_fetch
 from digest.manifest import load_manifest
@@ -235,3 +236,22 @@ def mock_fetch(tmp_path: Path, platform: str, number: int, handler: Any) -> Peti
     assert result.outcome == Outcome.UPDATED, f"failed: {[d.message for d in report.diagnostics]}"
     envelope = json.loads(cache_path(tmp_path, platform, number).read_text())
     return PLATFORMS[platform].parse(envelope["response"], number)
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        ("https://petition.parliament.uk/petitions/756212", ("uk-parliament", 756212)),
+        ("https://petition.parliament.uk/petitions/756212.json", ("uk-parliament", 756212)),
+        ("https://petition.parliament.uk/archived/petitions/301456/", ("uk-parliament", 301456)),
+        ("https://petitions.senedd.wales/petitions/245123", ("senedd", 245123)),
+        ("https://petitions.parliament.scot/petitions/PE2034", ("scottish-parliament", 2034)),
+        ("https://petitions.parliament.scot/petitions/2034", None),  # its petitions are PE...
+        ("https://petition.parliament.uk/petitions/756212/signatures/new", None),
+        ("http://evil.test/petitions/756212", None),
+        ("https://petition.parliament.uk/petitions?state=open", None),
+    ],
+)
+def test_petition_addresses_are_recognised(url: str, found: tuple[str, int] | None) -> None:
+    reference = petition_reference(url)
+    assert (None if reference is None else (reference[0].id, reference[1])) == found
