@@ -65,25 +65,14 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the old one in one step. The build is offline unless --refresh is given.",
     )
     _add_manifest(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("site"),
-        metavar="DIR",
-        help="the output folder, replaced by each build (default: ./site)",
-    )
+    _add_out(p)
     p.add_argument(
         "--base-url",
         type=_base_url,
         metavar="URL",
         help="publish at this absolute URL instead of the manifest's site.base_url",
     )
-    p.add_argument(
-        "--templates",
-        type=Path,
-        metavar="DIR",
-        help="the templates folder (default: templates/ beside the manifest)",
-    )
+    _add_templates(p)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
         "--refresh",
@@ -105,12 +94,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "or on warnings with --strict, which is what pull-request CI runs.",
     )
     _add_manifest(p)
-    p.add_argument(
-        "--templates",
-        type=Path,
-        metavar="DIR",
-        help="the templates folder (default: templates/ beside the manifest)",
-    )
+    _add_templates(p)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
         "--format",
@@ -190,19 +174,8 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "page, and the last good site stays served. Ctrl-C stops.",
     )
     _add_manifest(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("site"),
-        metavar="DIR",
-        help="the output folder, replaced by each build (default: ./site)",
-    )
-    p.add_argument(
-        "--templates",
-        type=Path,
-        metavar="DIR",
-        help="the templates folder (default: templates/ beside the manifest)",
-    )
+    _add_out(p)
+    _add_templates(p)
     p.add_argument(
         "--host",
         default="127.0.0.1",
@@ -217,6 +190,25 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the port to listen on (default: 8000)",
     )
     p.set_defaults(handler=handlers.run_serve, strict=False, quiet=False, verbose=False)
+
+
+def _add_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="the output folder, replaced by each build (default: ./site)",
+    )
+
+
+def _add_templates(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="the templates folder (default: templates/ beside the manifest)",
+    )
 
 
 def _add_manifest(p: argparse.ArgumentParser) -> None:
