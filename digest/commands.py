@@ -13,9 +13,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from digest.add import Added, AddError, add_source
 from digest.check import check
 from digest.diagnostics import Report, Severity, did_you_mean, display_path
 from digest.errors import UserError
@@ -31,6 +30,9 @@ from digest.fetch import (
 from digest.manifest import load_manifest
 from digest.pipeline import build, build_time
 from digest.serve import DevServer
+
+if TYPE_CHECKING:
+    from digest.add import Added
 
 
 def run_build(args: argparse.Namespace, err: TextIO) -> int:
@@ -109,6 +111,8 @@ def run_check(args: argparse.Namespace, err: TextIO) -> int:
 
 def run_add(args: argparse.Namespace, err: TextIO) -> int:
     """Add a source and say what was read, what was not, and what to do next."""
+    from digest.add import AddError, add_source  # trafilatura loads slowly: only for 'add'
+
     report = Report()
     manifest = load_manifest(args.manifest, Report())
     agent = user_agent(manifest.site) if manifest else "ResearchDigest"
