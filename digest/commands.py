@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from digest.check import check
 from digest.diagnostics import Report, Severity, did_you_mean, display_path
 from digest.errors import UserError
+from digest.externallinks import IN_FLIGHT
 from digest.fetch import (
     FetchSettings,
     Outcome,
@@ -82,7 +83,7 @@ def run_check(args: argparse.Namespace, err: TextIO) -> int:
         if args.external:
             manifest = load_manifest(args.manifest, Report())
             agent = user_agent(manifest.site) if manifest else "ResearchDigest"
-            with new_client(FetchSettings(agent, max_in_flight=4)) as client:
+            with new_client(FetchSettings(agent, max_in_flight=IN_FLIGHT)) as client:
                 result = check(
                     args.manifest,
                     report=report,

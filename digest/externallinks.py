@@ -69,6 +69,12 @@ def outside_links(digest: Digest) -> list[LinkUse]:
     return [u for u in uses if u.url.startswith(("http://", "https://"))]
 
 
+IN_FLIGHT = 4
+"""Addresses asked at once. The client must allow as many connections: with fewer, requests
+queue in httpcore's pool, which can close a connection already given to a queued request
+(encode/httpcore#1110), and a link is then reported broken that is not."""
+
+
 def check_external(
     uses: Sequence[LinkUse],
     report: Report,
@@ -77,7 +83,7 @@ def check_external(
     root: Path,
     now: dt.datetime,
     max_age: dt.timedelta = dt.timedelta(days=7),
-    in_flight: int = 4,
+    in_flight: int = IN_FLIGHT,
 ) -> int:
     """Report the outside links that do not answer well; return how many addresses were asked."""
     cache_path = root / CACHE_FILE

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from digest.diagnostics import Location, Report, Severity
-from digest.externallinks import CACHE_FILE, LinkUse, check_external, outside_links
+from digest.externallinks import CACHE_FILE, IN_FLIGHT, LinkUse, check_external, outside_links
 from digest.fetch import FetchSettings, new_client
+from tests.conftest import load_digest
 from tests.petition_server import PetitionServer, Reply, running
-from tests.test_render import digest as load_test_digest
 
 NOW = dt.datetime(2026, 2, 8, 12, 0, tzinfo=dt.UTC)
 
@@ -38,7 +38,7 @@ def uses(base: str) -> list[LinkUse]:
 
 def check(server: PetitionServer, root: Path, now: dt.datetime = NOW) -> tuple[Report, int]:
     report = Report()
-    settings = FetchSettings("ua", read_timeout=0.3, connect_timeout=0.3)
+    settings = FetchSettings("ua", read_timeout=0.3, connect_timeout=0.3, max_in_flight=IN_FLIGHT)
     with new_client(settings) as client:
         asked = check_external(uses(server.base_url), report, client=client, root=root, now=now)
     return report, asked
@@ -85,7 +85,7 @@ def test_head_refused_falls_back_to_get(tmp_path: Path) -> None:
 
 
 def test_every_outside_link_of_the_digest_is_found() -> None:
-    found = {(u.url, u.what) for u in outside_links(load_test_digest())}
+    found = {(u.url, u.what) for u in outside_links(load_digest())}
     assert ("https://regulator.test/news/statement?id=1&lang=en",
             "source 'regulator-statement'") in found  # fmt: skip
     assert ("https://route-one.test/report", "site.reporting_routes[0].url") in found
