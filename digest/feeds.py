@@ -46,7 +46,8 @@ def _feed_pair(
     description: str,
 ) -> list[OutputFile]:
     entries = views.newest_added(list(sources))
-    updated = _midnight(entries[0].added) if entries else digest.built_at
+    newest = max((s.last_changed for s in entries), default=None)
+    updated = _midnight(newest) if newest else digest.built_at
     files = []
     for name, fmt in (("feed.xml", "rss"), ("atom.xml", "atom")):
         feed = _feed(digest, folder, name, title, description, updated)
@@ -94,7 +95,7 @@ def _add_entry(feed: FeedGenerator, digest: Digest, source: Source, content: str
     entry.description(source.summary)
     entry.content(content, type="html")
     entry.published(added)
-    entry.updated(added)
+    entry.updated(_midnight(source.last_changed))  # a correction shows as an update
     for topic in views.topics_of(source, digest.manifest):
         entry.category(term=topic.id, label=topic.title, scheme=f"{site.base_url}topics/")
 

@@ -169,6 +169,11 @@ class _Builder(FieldChecker):
             document = self.document_path((*path, "document"), data["document"], owner=path)
         published = self.partial_date((*path, "published"), data.get("published"))
         added = self.full_date((*path, "added"), data.get("added"))
+        updated = self.full_date((*path, "updated"), data.get("updated"))
+        if updated and added and updated < added:
+            self.error((*path, "updated"), f"updated on {updated.isoformat()}, before it was "
+                       f"added ({added.isoformat()})", "check both dates")  # fmt: skip
+            updated = None
         petition = self.petition(path, data, first_petition)
         gaps = self.known_gaps(path, data)
         if "url" not in data:
@@ -203,6 +208,7 @@ class _Builder(FieldChecker):
             origin=self.at(path),
             field_origins=tuple((k, self.at((*path, k))) for k in data),
             known_gaps=gaps,
+            updated=updated,
         )
 
     def known_gaps(self, path: DataPath, data: dict[str, Any]) -> tuple[str, ...]:

@@ -173,6 +173,11 @@ class Source:
     origin: Location
     field_origins: tuple[tuple[str, Location], ...] = ()
     known_gaps: tuple[str, ...] = ()  # "url", "publisher": unknown, and said so in the write-up
+    updated: dt.date | None = None  # when the entry or write-up last changed in substance
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.added
 
     def where(self, name: str) -> Location:
         """Locate one of this source's fields in the manifest (else the entry itself)."""

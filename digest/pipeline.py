@@ -15,6 +15,7 @@ from digest.errors import BuildFailed
 from digest.feeds import render_feeds
 from digest.manifest import load_manifest
 from digest.model import Digest, Manifest, OutputFile
+from digest.pages import data_files
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.sitewriter import write_site
@@ -95,7 +96,8 @@ def load_inputs(
 def render_site(inputs: Inputs) -> tuple[OutputFile, ...]:
     """Render every page, feed and static file, in memory."""
     digest, theme = inputs.digest, inputs.theme
-    return (*render_pages(digest, theme), *render_feeds(digest), *theme.assets)
+    return (*render_pages(digest, theme), *render_feeds(digest), *data_files(digest),
+            *theme.assets)  # fmt: skip
 
 
 def protected_paths(inputs: Inputs) -> list[Path]:

@@ -8,59 +8,23 @@ absolute URLs built on ``site.base_url``.
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import traceback
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from digest import charts, textformat, views
+from digest import textformat, views
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.errors import UserError
-from digest.model import Digest, OutputFile, Source, Topic
+from digest.model import Digest, OutputFile
+from digest.pages import Page, site_pages
 from digest.sanitize import resolve_links
 
 STATIC_DIR = "static"
-
-# How a page links to others: relative (../topics/), from the site's root path
-# (/digest/topics/, for 404.html), or absolute (https://example.org/digest/topics/).
-LinkStyle = Literal["relative", "rooted", "absolute"]
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    title: str
-    format: str  # "rss" or "atom"
-    path: str
-
-    @property
-    def mime_type(self) -> str:
-        return f"application/{self.format}+xml"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page to render: where it goes, with which template, and what it shows."""
-
-    path: str  # "" for the home page, "sources/<id>/" for a folder, "404.html" for a file
-    template: str
-    title: str
-    description: str
-    feeds: tuple[FeedLink, ...]
-    context: Mapping[str, Any] = field(default_factory=dict)
-    links: LinkStyle = "relative"
-    section: str = ""  # which navigation item is current
-    updated: dt.date | None = None  # the sitemap's lastmod
-
-    @property
-    def output_path(self) -> str:
-        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
 
 @dataclass(frozen=True)
@@ -124,119 +88,6 @@ def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
         page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
         files.append(_render(theme, page, digest))
     return files
-
-
-def site_pages(digest: Digest) -> Iterator[Page]:
-    """List the pages of the site, each with what it shows."""
-    m = digest.manifest
-    site_feeds = _feeds(m.site.title, "")
-    every = m.sources
-    yield Page(
-        "",
-        "index.html",
-        m.site.title,
-        m.site.description,
-        site_feeds,
-        {
-            "latest": views.newest_added(every)[: views.LATEST_COUNT],
-            "petitions": views.petition_views(digest, every),
-        },
-        section="home",
-        updated=views.last_added(every),
-    )
-    yield Page(
-        "topics/",
-        "topics.html",
-        "Topics",
-        f"The topics of {m.site.title}.",
-        site_feeds,
-        {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
-        section="topics",
-    )
-    for topic in m.topics:
-        yield _topic_page(digest, topic)
-    for source in m.sources:
-        yield _source_page(digest, source)
-    yield Page(
-        "petitions/",
-        "petitions.html",
-        "Petitions",
-        f"Every petition in {m.site.title}, with its signatures and state.",
-        site_feeds,
-        {"petitions": views.petition_views(digest, every)},
-        section="petitions",
-    )
-    yield Page(
-        "about/",
-        "about.html",
-        "About",
-        f"What {m.site.title} covers and how it is made.",
-        site_feeds,
-        {"about": digest.about},
-        section="about",
-    )
-    yield Page(
-        "404.html",
-        "404.html",
-        "Page not found",
-        "This page does not exist.",
-        site_feeds,
-        links="rooted",  # served at any missing address, so no relative links
-    )
-
-
-def _topic_page(digest: Digest, topic: Topic) -> Page:
-    sources = digest.manifest.sources_in(topic.id)
-    feeds = _feeds(f"{digest.manifest.site.title}: {topic.title}", f"topics/{topic.id}/")
-    return Page(
-        f"topics/{topic.id}/",
-        "topic.html",
-        topic.title,
-        topic.summary,
-        feeds + _feeds(digest.manifest.site.title, ""),
-        {
-            "topic": topic,
-            "sources": views.by_published(sources),
-            "petitions": views.petition_views(digest, sources),
-        },
-        section="topics",
-        updated=views.last_added(sources),
-    )
-
-
-def _source_page(digest: Digest, source: Source) -> Page:
-    m = digest.manifest
-    petition = views.petition_view(source, digest)
-    chart = None
-    if petition and petition.record and petition.data:
-        thresholds = petition.data.thresholds
-        chart = charts.history_chart(
-            petition.record.history, ident="history", thresholds=thresholds
-        )
-    return Page(
-        f"sources/{source.id}/",
-        "source.html",
-        source.title,
-        source.summary,
-        _feeds(m.site.title, ""),
-        {
-            "source": source,
-            "document": digest.documents[source.id].html,
-            "topics": views.topics_of(source, m),
-            "related": views.related(source, m),
-            "notes": views.content_notes(source, m),
-            "petition": petition,
-            "chart": chart,
-        },
-        updated=source.added,
-    )
-
-
-def _feeds(title: str, folder: str) -> tuple[FeedLink, ...]:
-    return (
-        FeedLink(f"{title} (RSS)", "rss", folder + "feed.xml"),
-        FeedLink(f"{title} (Atom)", "atom", folder + "atom.xml"),
-    )
 
 
 def _render(theme: Theme, page: Page, digest: Digest) -> OutputFile:

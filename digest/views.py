@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from digest.model import (
     Digest,
     Manifest,
+    PartialDate,
     PetitionData,
     PetitionRecord,
     Source,
@@ -204,3 +205,54 @@ def _petition_address(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/").removesuffix(".json")
     return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{path}"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One line of a timeline: a source published, or a step in a petition's life."""
+
+    when: PartialDate
+    what: str  # "Article", "Petition: reached 10,000 signatures"...
+    source: Source
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (or, for dates known only to the year, a year) of a timeline."""
+
+    heading: str
+    ident: str  # for the heading's id: "2026-01", "2025"
+    moments: tuple[Moment, ...]
+
+
+def _date_of(when: dt.date | dt.datetime) -> dt.date:
+    return when.date() if isinstance(when, dt.datetime) else when
+
+
+def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], list[Source]]:
+    """Every dated source and petition milestone, by month; and the sources of unknown date."""
+    moments = []
+    undated = []
+    for source in sources:
+        view = petition_view(source, digest)
+        steps = [
+            Moment(PartialDate.of(_date_of(step.when)), f"Petition: {step.label}", source)
+            for step in (view.data.milestones if view and view.data else ())
+        ]
+        moments += steps
+        if source.published is None:
+            undated.append(source)
+        elif all(step.when != source.published for step in steps):  # else a step says it
+            moments.append(Moment(source.published, source.kind_label, source))
+    moments.sort(key=lambda m: (m.when.earliest(), m.when.day is None, m.source.id, m.what))
+    periods: dict[tuple[int, int | None], list[Moment]] = {}
+    for moment in moments:
+        periods.setdefault((moment.when.year, moment.when.month), []).append(moment)
+    result = []
+    for (year, month), found in sorted(periods.items(), key=lambda p: (p[0][0], p[0][1] or 0)):
+        if month is None:
+            heading, ident = f"{year} (month not known)", str(year)
+        else:
+            heading, ident = PartialDate(year, month).human(), f"{year}-{month:02d}"
+        result.append(Period(heading, ident, tuple(found)))
+    return result, sorted(undated, key=lambda s: s.id)

@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from digest.diagnostics import Report
+from digest.documents import load_about, load_documents
+from digest.manifest import load_manifest
+from digest.model import Digest
+from digest.petitioncache import load_petition_data
 from digest.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +40,20 @@ def build_digest(
         base_url=base_url,
         strict=strict,
         now=BUILT_AT,
+    )
+
+
+def load_digest(manifest_path: Path = TEST_DIGEST / "sources.yaml") -> Digest:
+    """A digest loaded as the build loads it (the test digest unless told), built at BUILT_AT."""
+    report = Report()
+    manifest = load_manifest(manifest_path, report)
+    assert manifest is not None, report.diagnostics
+    return Digest(
+        manifest,
+        load_documents(manifest, report),
+        load_petition_data(manifest, report),
+        load_about(manifest, report),
+        BUILT_AT,
     )
 
 

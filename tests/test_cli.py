@@ -35,14 +35,14 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 WARNING = (
-    "sources.yaml:55:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
+    "sources.yaml:56:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
     "  hint: add 'url:' as soon as the original's address is known, or list it in 'known_gaps' "
     "and say so in the write-up\n"
 )
 
 
 def test_build_is_the_default_command(digest_here: Path) -> None:
-    assert run() == (0, WARNING + "built 21 pages and 8 feeds into site/ (1 warning)\n")
+    assert run() == (0, WARNING + "built 27 pages and 8 feeds into site/ (1 warning)\n")
     assert (digest_here / "site" / "index.html").exists()
 
 
@@ -54,7 +54,7 @@ def test_verbose_adds_notes_and_timing(digest_here: Path) -> None:
     code, err = run("build", "-v", "--out", "public")
     assert code == 0
     assert "note: source 'petition-100004': no cached data yet" in err
-    assert err.splitlines()[-1].startswith("built 21 pages and 8 feeds into public/ in ")
+    assert err.splitlines()[-1].startswith("built 27 pages and 8 feeds into public/ in ")
     assert (digest_here / "public" / "index.html").exists()
 
 
@@ -73,7 +73,7 @@ def test_errors_exit_1_with_every_diagnostic(digest_here: Path) -> None:
         1,
         "sources.yaml:49:16: error: sources[0].published: '2026-02-30' is not a real date: "
         "February 2026 has 28 days\n"
-        "sources.yaml:51:14: error: sources[0].topics[0]: unknown topic 'alfa'\n"
+        "sources.yaml:52:14: error: sources[0].topics[0]: unknown topic 'alfa'\n"
         "  hint: did you mean 'alpha'?\n" + WARNING + "build failed (2 errors, 1 warning); "
         "site/ was not changed\n",
     )
@@ -199,7 +199,7 @@ def test_build_refresh_fetches_then_builds(petitions_here: PetitionServer) -> No
     assert code == 0
     assert err.splitlines() == [
         "fetched 2 petitions: 2 updated, 0 unchanged, 0 failed (last good copy kept), 0 gone",
-        "built 8 pages and 4 feeds into site/",
+        "built 12 pages and 4 feeds into site/",
     ]
     assert "<dd>1,234</dd>" in Path("site/sources/p-1/index.html").read_text()
 

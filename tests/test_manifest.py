@@ -69,7 +69,8 @@ def test_sources_remember_where_their_fields_are() -> None:
     assert manifest is not None
     source = manifest.source("regulator-statement")
     assert (source.origin.line, source.origin.column) == (44, 5)
-    assert source.where("document").line == 52
+    assert source.where("document").line == 53
+    assert source.where("updated").line == 51
     assert source.where("no-such-field") == source.origin
 
 

@@ -7,12 +7,10 @@ from pathlib import Path
 import pytest
 
 from digest.diagnostics import Report
-from digest.documents import load_about, load_documents
-from digest.manifest import load_manifest
 from digest.model import Digest
-from digest.petitioncache import load_petition_data
-from digest.render import load_theme, relative_url, render_pages, site_pages
-from tests.conftest import BUILT_AT, TEMPLATES, TEST_DIGEST
+from digest.pages import site_pages
+from digest.render import load_theme, relative_url, render_pages
+from tests.conftest import TEMPLATES, load_digest
 
 
 @pytest.mark.parametrize(
@@ -34,23 +32,16 @@ def test_relative_urls(target: str, page: str, expected: str) -> None:
 
 
 def digest() -> Digest:
-    report = Report()
-    manifest = load_manifest(TEST_DIGEST / "sources.yaml", report)
-    assert manifest is not None
-    return Digest(
-        manifest,
-        load_documents(manifest, report),
-        load_petition_data(manifest, report),
-        load_about(manifest, report),
-        BUILT_AT,
-    )
+    return load_digest()
 
 
 def test_every_page_type_is_rendered_once() -> None:
     pages = [p.output_path for p in site_pages(digest())]
     assert pages[:2] == ["index.html", "topics/index.html"]
-    assert pages[-3:] == ["petitions/index.html", "about/index.html", "404.html"]
-    assert len(pages) == len(set(pages)) == 2 + 3 + 13 + 3
+    assert pages[-3:] == ["search/index.html", "about/index.html", "404.html"]
+    # home, topics, 3 topics and their timelines, 13 sources, petitions, timeline, data, search,
+    # about, 404
+    assert len(pages) == len(set(pages)) == 2 + 3 * 2 + 13 + 6
 
 
 def test_render_is_pure_and_returns_every_file() -> None:

@@ -80,7 +80,8 @@ def test_nothing_loads_from_another_origin_and_no_media_at_all(
     out, _ = shipped
     for page in out.rglob("*.html"):
         text = page.read_text()
-        assert not re.search(r"<(img|iframe|video|audio|object|embed|svg|script|picture)\b", text)
+        assert not re.search(r"<(img|iframe|video|audio|object|embed|svg|picture)\b", text)
+        assert text.count("<script") == text.count('<script type="application/ld+json">'), page
         assert not re.search(r"\bsrc=", text), page
         stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
         assert all(not href.startswith(("http:", "https:", "//")) for href in stylesheets), page

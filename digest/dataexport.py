@@ -1,0 +1,144 @@
+"""The digest as data, for researchers: /data/sources.json and /data/sources.csv. Pure.
+
+The JSON holds the site, every topic, and every source with its petition
+figures; the CSV, one row a source. The format is described on the /data/
+page, in README.md, and by a JSON Schema published beside the data
+(/data/sources.schema.json); it changes only with a new 'format' number.
+
+Contributors write the text, so a CSV cell that a spreadsheet would read as a
+formula (starting =, +, -, @, tab or carriage return) is prefixed with an
+apostrophe, as OWASP advises against CSV injection; the JSON is left as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib import resources
+from typing import Any
+
+from digest.citations import page_url
+from digest.model import Digest
+from digest.views import PetitionView, petition_view
+
+FORMAT = 1
+SCHEMA_FILE = "data.schema.json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    "id", "kind", "title", "url", "publisher", "published", "added", "updated", "topics",
+    "summary", "page", "petition_platform", "petition_number", "petition_state",
+    "petition_signatures", "petition_figure_date", "petition_data",
+]  # fmt: skip
+
+
+def sources_json(digest: Digest) -> bytes:
+    """Every topic and source, with petition figures, as JSON."""
+    site = digest.manifest.site
+    document = {
+        "format": FORMAT,
+        "site": {
+            "title": site.title,
+            "url": site.base_url,
+            "language": site.language,
+            "licence": {"name": site.licence.name, "url": site.licence.url},
+        },
+        "built": digest.built_at.isoformat(),
+        "topics": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "summary": t.summary,
+                "page": f"{site.base_url}topics/{t.id}/",
+            }
+            for t in digest.manifest.topics
+        ],
+        "sources": [_source(digest, s.id) for s in digest.manifest.sources],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sources_csv(digest: Digest) -> bytes:
+    """One row a source: the fields of the JSON that fit a table."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for source in digest.manifest.sources:
+        row = _source(digest, source.id)
+        petition = row.pop("petition") or {}
+        writer.writerow({
+            **{k: _cell(v) for k, v in row.items() if k in CSV_COLUMNS},
+            "topics": ";".join(row["topics"]),
+            "updated": row["updated"] or "",
+            "petition_platform": petition.get("platform", ""),
+            "petition_number": petition.get("number") or "",
+            "petition_state": _cell(petition.get("state") or ""),
+            "petition_signatures": "" if petition.get("signatures") is None
+            else petition["signatures"],
+            "petition_figure_date": petition.get("figure_date") or "",
+            "petition_data": petition.get("data", ""),
+        })  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+def data_schema() -> bytes:
+    """The JSON Schema of sources.json, published beside it."""
+    return resources.files("digest").joinpath("schema", SCHEMA_FILE).read_bytes()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _source(digest: Digest, source_id: str) -> dict[str, Any]:
+    source = digest.manifest.source(source_id)
+    site = digest.manifest.site
+    row: dict[str, Any] = {
+        "id": source.id,
+        "kind": source.kind,
+        "title": source.title,
+        "url": source.url,
+        "publisher": source.publisher,
+        "published": source.published.iso() if source.published else None,
+        "added": source.added.isoformat(),
+        "updated": source.updated.isoformat() if source.updated else None,
+        "topics": list(source.topics),
+        "summary": source.summary,
+        "page": page_url(site, source),
+        "petition": None,
+    }
+    view = petition_view(source, digest)
+    if view is not None:
+        record, data = view.record, view.data
+        recorded = source.petition.recorded if source.petition else None
+        when = (None if view.signatures is None else
+                record.fetched_at.isoformat() if record and record.fetched_at else
+                recorded.seen.iso() if recorded and recorded.seen else None)  # fmt: skip
+        row["petition"] = {
+            "data": _data_status(view),
+            "platform": view.platform.id,
+            "number": view.number,
+            "state": data.state if data else None,
+            "signatures": view.signatures,
+            "figure_date": when,  # when fetched, or when seen for a figure recorded by hand
+            "thresholds": [
+                {
+                    "label": t.label,
+                    "count": t.count,
+                    "reached_at": t.reached_at.isoformat() if t.reached_at else None,
+                }
+                for t in (data.thresholds if data else ())
+            ],
+        }
+    return row
+
+
+def _data_status(view: PetitionView) -> str:
+    """Where the figures come from: the platform's data as fetched, by hand, or none."""
+    if view.record is not None:
+        return {"ok": "fetched", "missing": "no longer found"}.get(
+            view.record.status, view.record.status
+        )
+    return "recorded by hand" if view.signatures is not None else "not fetched"

@@ -1,0 +1,107 @@
+"""The data export: sources.json follows its published schema, sources.csv agrees with it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from digest.dataexport import CSV_COLUMNS, data_schema, sources_csv, sources_json
+from tests.conftest import REPO, load_digest
+
+
+def exported(manifest: Path | None = None) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    digest = load_digest(manifest) if manifest else load_digest()
+    document = json.loads(sources_json(digest))
+    rows = list(csv.DictReader(io.StringIO(sources_csv(digest).decode("utf-8"), newline="")))
+    return document, rows
+
+
+def validate(document: dict[str, Any]) -> None:
+    schema = json.loads(data_schema())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(document)
+
+
+def test_the_json_follows_its_schema_for_the_test_and_the_shipped_digest() -> None:
+    for manifest in (None, REPO / "sources.yaml"):
+        document, _ = exported(manifest)
+        validate(document)
+        assert document["format"] == 1
+
+
+def test_every_source_and_topic_is_in_the_json_in_manifest_order() -> None:
+    digest = load_digest()
+    document, _ = exported()
+    assert [s["id"] for s in document["sources"]] == [s.id for s in digest.manifest.sources]
+    assert [t["id"] for t in document["topics"]] == ["alpha", "petitions", "quiet"]
+    assert document["built"] == "2026-02-08T12:00:00+00:00"
+    report = next(s for s in document["sources"] if s["id"] == "annual-report")
+    assert report == {
+        "id": "annual-report", "kind": "report", "title": "Annual report",
+        "url": "https://charity.test/report.pdf", "publisher": "A Charity", "published": "2025",
+        "added": "2026-01-10", "updated": None, "topics": ["alpha"],
+        "summary": "A yearly report, dated to the year only.",
+        "page": "https://digest.test/sub/path/sources/annual-report/", "petition": None,
+    }  # fmt: skip
+
+
+def test_petition_figures_say_where_they_come_from() -> None:
+    document, _ = exported()
+    petitions = {s["id"]: s["petition"] for s in document["sources"] if s["petition"]}
+    assert {k: v["data"] for k, v in petitions.items()} == {
+        "petition-100001": "fetched", "petition-100002": "fetched", "petition-100003": "fetched",
+        "petition-100004": "not fetched", "hand-recorded-petition": "recorded by hand",
+        "undated-other-petition": "recorded by hand", "senedd-closed": "fetched",
+        "scottish-petition": "fetched", "petition-100005": "no longer found",
+        "petition-100006": "removed",
+    }  # fmt: skip
+    assert petitions["petition-100002"]["signatures"] == 13960
+    assert petitions["petition-100002"]["figure_date"] == "2026-02-06T09:05:00+00:00"
+    assert petitions["petition-100002"]["thresholds"][0] == {
+        "label": "Government response", "count": 10000, "reached_at": "2026-01-20T12:30:00+00:00"
+    }  # fmt: skip
+    assert petitions["hand-recorded-petition"]["figure_date"] == "2026-02-01"  # when seen
+    removed = petitions["petition-100006"]
+    assert (removed["state"], removed["signatures"], removed["figure_date"]) == (None, None, None)
+
+
+def test_the_csv_has_one_row_a_source_agreeing_with_the_json() -> None:
+    document, rows = exported()
+    assert list(rows[0]) == CSV_COLUMNS
+    assert [r["id"] for r in rows] == [s["id"] for s in document["sources"]]
+    for row, source in zip(rows, document["sources"], strict=True):
+        assert row["title"] == source["title"]
+        assert row["topics"].split(";") == source["topics"]
+        assert row["published"] == (source["published"] or "")
+        petition = source["petition"] or {}
+        assert row["petition_signatures"] == str(petition.get("signatures") or "")
+        assert row["petition_data"] == petition.get("data", "")
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused(test_digest: Path) -> None:
+    text = test_digest.read_text()
+    formula = '=HYPERLINK("https://evil.test/","click")'
+    text = text.replace("title: Annual report", f"title: '{formula}'")
+    text = text.replace(
+        "summary: A yearly report, dated to the year only.", "summary: '@SUM(1+1)*cmd|x'"
+    )
+    test_digest.write_text(text)
+    document, rows = exported(test_digest)
+    row = next(r for r in rows if r["id"] == "annual-report")
+    assert (row["title"], row["summary"]) == ("'" + formula, "'@SUM(1+1)*cmd|x")
+    source = next(s for s in document["sources"] if s["id"] == "annual-report")
+    assert source["title"] == formula  # the JSON keeps the text as written
+
+
+def test_the_export_is_byte_identical_from_run_to_run() -> None:
+    first, second = load_digest(), load_digest()
+    assert sources_json(first) == sources_json(second)
+    assert sources_csv(first) == sources_csv(second)
+    assert sources_csv(first).endswith(b"\r\n") and not sources_csv(first).startswith(b"\xef")

@@ -1,0 +1,105 @@
+"""The site's map: which pages exist, the timelines, archive links and when pages changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+from digest import pages, views
+from digest.model import PartialDate
+from tests.conftest import load_digest
+
+DIGEST = load_digest()
+M = DIGEST.manifest
+
+
+def by_path() -> dict[str, pages.Page]:
+    return {p.path: p for p in pages.site_pages(DIGEST)}
+
+
+def test_every_kind_of_page_is_listed_once() -> None:
+    paths = [p.path for p in pages.site_pages(DIGEST)]
+    assert len(paths) == len(set(paths))
+    for expected in ("", "topics/", "topics/alpha/", "topics/alpha/timeline/", "timeline/",
+                     "petitions/", "data/", "search/", "about/", "404.html",
+                     "sources/annual-report/"):  # fmt: skip
+        assert expected in paths
+
+
+def test_the_timeline_groups_sources_and_petition_steps_by_month() -> None:
+    periods, undated = views.timeline(DIGEST, M.sources)
+    headings = [p.heading for p in periods]
+    assert headings[:3] == ["2025 (month not known)", "February 2025", "March 2025"]
+    assert headings[-1] == "June 2026"
+    assert [p.ident for p in periods][:2] == ["2025", "2025-02"]
+    january = next(p for p in periods if p.ident == "2026-01")
+    first = january.moments[0]  # known only to the month: before the days of the month
+    assert (first.when, first.what, first.source.id) == (PartialDate(2026, 1), "Article",
+                                                         "crlf-article")  # fmt: skip
+    whens = [m.when.earliest() for p in periods for m in p.moments]
+    assert whens == sorted(whens)
+    assert [s.id for s in undated] == sorted(s.id for s in undated)
+    assert "annual-report" not in [s.id for s in undated]
+
+
+def test_a_petition_step_on_its_published_day_is_not_listed_twice() -> None:
+    periods, _ = views.timeline(DIGEST, [M.source("petition-100002")])
+    lines = [(m.when.iso(), m.what) for p in periods for m in p.moments]
+    assert ("2026-01-02", "Petition: Opened for signatures") in lines
+    assert ("2026-01-02", "Petition") not in lines  # the step says it already
+    periods, _ = views.timeline(DIGEST, [M.source("regulator-statement")])
+    assert [(m.when.iso(), m.what) for p in periods for m in p.moments] == [
+        ("2026-01-05", "Statement")
+    ]
+
+
+def test_a_topic_timeline_holds_only_its_sources() -> None:
+    page = by_path()["topics/quiet/timeline/"]
+    ids = {m.source.id for p in page.context["periods"] for m in p.moments}
+    ids |= {s.id for s in page.context["undated"]}
+    assert ids == {s.id for s in M.sources_in("quiet")}
+    assert page.title == "Timeline: A quiet topic" and page.section == "topics"
+
+
+def test_archive_links_point_at_the_wayback_machine_on_the_day_added() -> None:
+    page = by_path()["sources/annual-report/"]
+    assert page.context["archive"] == (
+        "https://web.archive.org/web/20260110/https://charity.test/report.pdf"
+    )
+    assert by_path()["sources/crlf-article/"].context["archive"] is None  # no url
+
+
+def test_a_page_changes_when_a_source_is_updated_or_its_petition_fetched() -> None:
+    statement = M.source("regulator-statement")
+    assert (statement.added, statement.updated) == (dt.date(2026, 1, 6), dt.date(2026, 1, 20))
+    assert pages.last_changed(DIGEST, [statement]) == dt.date(2026, 1, 20)
+    petition = dataclasses.replace(M.source("petition-100002"), added=dt.date(2026, 1, 1))
+    assert pages.last_changed(DIGEST, [petition]) == dt.date(2026, 2, 6)  # fetched then
+    assert pages.last_changed(DIGEST, [statement, petition]) == dt.date(2026, 2, 6)
+    assert pages.last_changed(DIGEST, []) is None
+    assert by_path()["404.html"].updated is None
+
+
+def test_json_ld_fits_each_kind_of_page() -> None:
+    kinds = {
+        path: json.loads(page.json_ld)["@type"]
+        for path, page in by_path().items()
+        if page.json_ld is not None
+    }
+    assert kinds[""] == "WebSite"
+    assert kinds["topics/alpha/"] == "CollectionPage"
+    assert kinds["data/"] == "Dataset"
+    assert kinds["sources/annual-report/"] == "Article"
+    dataset = json.loads(by_path()["data/"].json_ld or "")
+    assert [d["contentUrl"] for d in dataset["distribution"]] == [
+        "https://digest.test/sub/path/data/sources.json",
+        "https://digest.test/sub/path/data/sources.csv",
+    ]
+
+
+def test_data_files_hold_the_export_and_three_citations_per_source() -> None:
+    files = [f.path for f in pages.data_files(DIGEST)]
+    assert files[:3] == ["data/sources.json", "data/sources.csv", "data/sources.schema.json"]
+    assert len(files) == 3 + 3 * len(M.sources)
+    assert "sources/annual-report/cite.ris" in files
