@@ -16,6 +16,7 @@ import httpx
 
 from digest.diagnostics import Report
 from digest.externallinks import check_external, outside_links
+from digest.guard import check_output
 from digest.linkcheck import check_links
 from digest.lint import lint
 from digest.model import OutputFile
@@ -48,6 +49,7 @@ def check(
     links = 0
     if all(s.id in digest.documents for s in digest.manifest.sources):  # else nothing renders
         files = render_site(inputs)
+        check_output(files, inputs.theme.folder, report)
         links = check_links(files, digest.manifest.site.base_url, report, shown_as="(site)")
     lint(digest, report, today=digest.built_at.date())
     asked = 0

@@ -13,6 +13,7 @@ from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.documents import load_about, load_documents
 from digest.errors import BuildFailed
 from digest.feeds import render_feeds
+from digest.guard import check_output
 from digest.manifest import load_manifest
 from digest.model import Digest, Manifest, OutputFile
 from digest.pages import data_files
@@ -59,6 +60,8 @@ def build(
     inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                          strict=strict, now=now)  # fmt: skip
     files = render_site(inputs)
+    check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
+    stop_if_failed(report, strict)
     write_site(files, out, protected=protected_paths(inputs))
     return BuildResult(out, files)
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from digest import textformat, views
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.errors import UserError
+from digest.guard import CSP
 from digest.model import Digest, OutputFile
 from digest.pages import Page, site_pages
 from digest.sanitize import resolve_links
@@ -65,6 +66,7 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         absolute=_absolute,
         resolve=_resolve,
         plain_text=_plain_text,
+        csp=CSP,
     )
     static = folder / STATIC_DIR
     assets = (
