@@ -19,6 +19,7 @@ from digest.model import Digest, Manifest, OutputFile
 from digest.pages import data_files
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
+from digest.search import search_bundle
 from digest.sitewriter import write_site
 
 LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
@@ -62,6 +63,7 @@ def build(
     files = render_site(inputs)
     check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
     stop_if_failed(report, strict)
+    files = (*files, *search_bundle(files))
     write_site(files, out, protected=protected_paths(inputs))
     return BuildResult(out, files)
 
