@@ -7,8 +7,10 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 # Reproducible builds: unless SOURCE_DATE_EPOCH is set, the site says it was built at the
 # last commit's time, so the same checkout always builds the same bytes.
 BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
+# apt-get needs root: sudo unless we are root already (as in CI containers)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve refresh test lint pytest golden bench-fetch constraints clean help
+.PHONY: site serve refresh test lint pytest test-browser browser-deps golden bench-fetch constraints clean help
 
 help:
 	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
@@ -16,10 +18,12 @@ help:
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
 	@echo "make lint         ruff and mypy only"
+	@echo "make browser-deps install what the browser tests use: Chromium, a JRE (Debian), npm packages"
+	@echo "make test-browser run the browser tests only, failing if Chromium or the tools are missing"
 	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
 	@echo "make bench-fetch  time 500 petition fetches against a local server"
 	@echo "make constraints  re-pin constraints.txt to the newest releases"
-	@echo "make clean        remove site/, .venv/ and caches"
+	@echo "make clean        remove site/, .venv/, node_modules/ and caches"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +54,18 @@ lint: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+test-browser: $(VENV)/.installed-test
+	DIGEST_BROWSER_TESTS=require $(BIN)/pytest -m browser
+
+# Debian's chromium (Playwright drives it; nothing downloads a browser), a JRE for the Nu HTML
+# Checker, and the npm packages of package-lock.json (axe-core, vnu-jar), their install
+# scripts not run: vnu-jar's would download a Java of its own.
+browser-deps:
+	@command -v chromium >/dev/null && command -v java >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends chromium default-jre-headless npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
+
 golden: $(VENV)/.installed-test
 	$(PY) -m tests.golden_refresh
 
@@ -62,4 +78,4 @@ constraints: $(VENV)/.installed
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf site $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf site $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

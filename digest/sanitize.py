@@ -63,7 +63,7 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z][\w:-]*)="([^"]*)"')
 
 def sanitize(fragment: str) -> str:
     """Keep only safe structure, text and links of an HTML fragment."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -75,6 +75,17 @@ def sanitize(fragment: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # A link whose address was refused keeps its text, but not a rel: HTML allows rel only
+    # with an href.
+    return _A_TAG.sub(_without_rel_unless_href, cleaned)
+
+
+def _without_rel_unless_href(match: re.Match[str]) -> str:
+    attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+    if "href" in attrs or "rel" not in attrs:
+        return match.group(0)
+    del attrs["rel"]
+    return "<a" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
 
 
 def _keep_fragment_only(url: str) -> str | None:
