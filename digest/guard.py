@@ -11,10 +11,10 @@ where one does, with the pages it reached.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from digest.diagnostics import Location, Report, display_path
@@ -78,7 +78,6 @@ def check_output(files: Sequence[OutputFile], templates: Path, report: Report) -
 def page_problems(html: str) -> list[Problem]:
     inspector = _Inspector()
     inspector.feed(html)
-    inspector.close()
     if not inspector.has_csp:
         inspector.problems.append(Problem("the page has no Content-Security-Policy",
             'put <meta http-equiv="Content-Security-Policy" content="{{ csp }}"> first in '
@@ -99,27 +98,40 @@ def stylesheet_problems(css: str) -> list[Problem]:
     return problems
 
 
-class _Inspector(HTMLParser):
+# The pages are the build's own output: well-formed, every '<' of text escaped (Jinja, nh3,
+# the JSON-LD escaper), so a tag pattern that respects quoted values reads them as a parser
+# would, at a tenth of html.parser's cost. Comments are removed first.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+class _Inspector:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.problems: list[Problem] = []
         self.has_csp = False
         self.chart_depth = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._element(tag, attrs)
+    def feed(self, html: str) -> None:
+        if "<!--" in html:
+            html = _COMMENT.sub("", html)
+        for match in _TAG.finditer(html):
+            closing, tag, rest = match.group(1), match.group(2).lower(), match.group(3)
+            if closing:
+                if tag == "svg" and self.chart_depth:
+                    self.chart_depth -= 1
+                continue
+            values = {
+                a.group(1).lower(): html_module.unescape(
+                    a.group(2) or a.group(3) or a.group(4) or ""
+                )
+                for a in _ATTRIBUTE.finditer(rest)
+            }
+            self._element(tag, values)
+            if rest.rstrip().endswith("/") and tag == "svg" and self.chart_depth:
+                self.chart_depth -= 1
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._element(tag, attrs)
-        if tag == "svg" and self.chart_depth:
-            self.chart_depth -= 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "svg" and self.chart_depth:
-            self.chart_depth -= 1
-
-    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+    def _element(self, tag: str, values: dict[str, str]) -> None:
         add = self.problems.append
         if tag in MEDIA:
             add(Problem(f"<{tag}> would show an image or media", NO_MEDIA_HINT,

@@ -68,6 +68,17 @@ def test_loads_from_another_origin_and_inline_code_are_refused() -> None:
     ]
 
 
+def test_tags_are_read_as_a_parser_reads_them() -> None:
+    body = ("<!-- <img src=a.png> --><p title='x > y' onclick=go()>p</p><IMG SRC=b.png>"
+            '<svg class="chart"/><svg></svg>')  # fmt: skip
+    assert messages(body) == [
+        "<p onclick>: the site runs no inline script",
+        "<img> would show an image or media",
+        "<img src> would load 'b.png'",
+        "<svg> outside a chart would show an image",
+    ]
+
+
 def test_a_page_must_carry_the_sites_content_security_policy() -> None:
     assert messages("", head="<html><head></head><body>") == [
         "the page has no Content-Security-Policy"
