@@ -94,8 +94,10 @@ class Watch:
 
     origin: str
     problems: list[str] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
 
     def attach(self, context: BrowserContext) -> None:
+        self.contexts.append(context)  # closed after the test, even one that failed
         context.on("page", self._page)
 
     def _page(self, page: Page) -> None:
@@ -121,6 +123,8 @@ class Watch:
 def watch(sites: Sites) -> Iterator[Watch]:
     found = Watch(sites.origin)
     yield found
+    for context in found.contexts:
+        context.close()
     assert found.problems == []
 
 
@@ -151,7 +155,6 @@ def test_every_page_loads_with_no_error_and_nothing_from_elsewhere(
         page.goto(sites.url(prefix, "search/?q=petition"))
         wait_for_results(page)
         assert page.locator("#search-results li").count() > 0
-    page.context.close()
 
 
 def test_a_reader_moves_between_every_page_type(
@@ -195,7 +198,6 @@ def test_a_reader_moves_between_every_page_type(
     assert page.url.startswith(sites.url(SHIPPED, "sources/"))
     nav.get_by_role("link", name="Home").click()
     assert page.url == sites.url(SHIPPED)
-    page.context.close()
 
 
 def test_a_missing_address_gets_the_404_page_whose_links_work(
@@ -208,7 +210,6 @@ def test_a_missing_address_gets_the_404_page_whose_links_work(
     watch.problems.clear()  # Chromium logs the 404 itself
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Topics").click()
     assert page.url == sites.url(SHIPPED, "topics/")
-    page.context.close()
 
 
 def test_search_finds_a_known_source_narrows_to_a_topic_and_keeps_the_query(
@@ -237,7 +238,6 @@ def test_search_finds_a_known_source_narrows_to_a_topic_and_keeps_the_query(
     page.get_by_label("Words to find").fill("zzyzxnothing")
     wait_for_results(page, saying="Nothing found")
     assert page.locator("#search-results li").count() == 0
-    page.context.close()
 
 
 def test_without_javascript_search_says_how_to_browse(
@@ -252,7 +252,6 @@ def test_without_javascript_search_says_how_to_browse(
     assert guidance.is_visible() and "Search needs JavaScript" in guidance.inner_text()
     guidance.get_by_role("link", name="the topics").click()
     assert page.url == sites.url(SHIPPED, "topics/")
-    page.context.close()
 
 
 def test_hostile_text_never_runs_in_a_page_or_in_search(
@@ -266,7 +265,6 @@ def test_hostile_text_never_runs_in_a_page_or_in_search(
     assert results.locator("script, img, iframe, a[href^='javascript']").count() == 0
     page.goto(sites.url(HOSTILE, "sources/regulator-statement/"))
     assert "<script>alert('x')</script>" in page.locator("h1").inner_text()
-    page.context.close()  # the watch fails the test on any dialog, error or outside request
 
 
 def test_the_keyboard_reaches_a_skip_link_and_focus_is_visible(
@@ -285,7 +283,6 @@ def test_the_keyboard_reaches_a_skip_link_and_focus_is_visible(
     inside = page.evaluate("""() => [document.activeElement.closest('main') !== null,
         getComputedStyle(document.activeElement).outlineStyle]""")
     assert inside == [True, "solid"]
-    page.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -299,7 +296,6 @@ def test_narrow_screens_never_scroll_sideways(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, url
-    page.context.close()
 
 
 def test_print_leaves_out_navigation_and_search(
@@ -311,7 +307,6 @@ def test_print_leaves_out_navigation_and_search(
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert not page.locator(".site-search").is_visible()
     assert page.locator("h1").is_visible()
-    page.context.close()
 
 
 def axe_pages(sites: Sites) -> list[str]:
