@@ -15,11 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
 from digest.citations import page_url
-from digest.model import Digest
+from digest.model import Digest, Source
 from digest.views import PetitionView, petition_view
 
 FORMAT = 1
@@ -32,7 +33,13 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def sources_json(digest: Digest) -> bytes:
+def export(digest: Digest) -> dict[str, bytes]:
+    """sources.json and sources.csv, from one record a source."""
+    records = [_record(digest, source) for source in digest.manifest.sources]
+    return {"sources.json": sources_json(digest, records), "sources.csv": sources_csv(records)}
+
+
+def sources_json(digest: Digest, records: Sequence[Mapping[str, Any]]) -> bytes:
     """Every topic and source, with petition figures, as JSON."""
     site = digest.manifest.site
     document = {
@@ -53,19 +60,18 @@ def sources_json(digest: Digest) -> bytes:
             }
             for t in digest.manifest.topics
         ],
-        "sources": [_source(digest, s.id) for s in digest.manifest.sources],
+        "sources": list(records),
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def sources_csv(digest: Digest) -> bytes:
+def sources_csv(records: Sequence[Mapping[str, Any]]) -> bytes:
     """One row a source: the fields of the JSON that fit a table."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for source in digest.manifest.sources:
-        row = _source(digest, source.id)
-        petition = row.pop("petition") or {}
+    for row in records:
+        petition = row["petition"] or {}
         writer.writerow({
             **{k: _cell(v) for k, v in row.items() if k in CSV_COLUMNS},
             "topics": ";".join(row["topics"]),
@@ -92,8 +98,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _source(digest: Digest, source_id: str) -> dict[str, Any]:
-    source = digest.manifest.source(source_id)
+def _record(digest: Digest, source: Source) -> dict[str, Any]:
     site = digest.manifest.site
     row: dict[str, Any] = {
         "id": source.id,

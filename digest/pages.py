@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from digest import charts, citations, views
-from digest.dataexport import data_schema, sources_csv, sources_json
+from digest.dataexport import data_schema, export
 from digest.model import Digest, OutputFile, Source, Topic
 
 # How a page links to others: relative (../topics/), from the site's root path
@@ -193,9 +193,8 @@ def data_page(digest: Digest) -> Page:
 def data_files(digest: Digest) -> list[OutputFile]:
     """The files beside the pages: each source's citations, and the data export."""
     site = digest.manifest.site
-    files = [OutputFile("data/sources.json", sources_json(digest)),
-             OutputFile("data/sources.csv", sources_csv(digest)),
-             OutputFile("data/sources.schema.json", data_schema())]  # fmt: skip
+    files = [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
+    files.append(OutputFile("data/sources.schema.json", data_schema()))
     for source in digest.manifest.sources:
         folder = f"sources/{source.id}/"
         files += [

@@ -10,14 +10,15 @@ from typing import Any
 
 import jsonschema
 
-from digest.dataexport import CSV_COLUMNS, data_schema, sources_csv, sources_json
+from digest.dataexport import CSV_COLUMNS, data_schema, export
 from tests.conftest import REPO, load_digest
 
 
 def exported(manifest: Path | None = None) -> tuple[dict[str, Any], list[dict[str, str]]]:
     digest = load_digest(manifest) if manifest else load_digest()
-    document = json.loads(sources_json(digest))
-    rows = list(csv.DictReader(io.StringIO(sources_csv(digest).decode("utf-8"), newline="")))
+    files = export(digest)
+    document = json.loads(files["sources.json"])
+    rows = list(csv.DictReader(io.StringIO(files["sources.csv"].decode("utf-8"), newline="")))
     return document, rows
 
 
@@ -102,6 +103,6 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused(test_digest: Pat
 
 def test_the_export_is_byte_identical_from_run_to_run() -> None:
     first, second = load_digest(), load_digest()
-    assert sources_json(first) == sources_json(second)
-    assert sources_csv(first) == sources_csv(second)
-    assert sources_csv(first).endswith(b"\r\n") and not sources_csv(first).startswith(b"\xef")
+    assert export(first) == export(second)
+    csv_bytes = export(first)["sources.csv"]
+    assert csv_bytes.endswith(b"\r\n") and not csv_bytes.startswith(b"\xef")
