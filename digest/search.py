@@ -30,6 +30,7 @@ BUNDLE = "pagefind"
 # Pagefind's own search interfaces and highlighter: the site has its own search page.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 TIMEOUT = 300.0
+MARK = b"data-pagefind-body"
 
 
 def search_bundle(files: Sequence[OutputFile]) -> list[OutputFile]:
@@ -40,11 +41,10 @@ def search_bundle(files: Sequence[OutputFile]) -> list[OutputFile]:
                                   "install it with: pip install 'pagefind[bin]'")])  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="digest-search-") as temp:
         site, bundle = Path(temp) / "site", Path(temp) / BUNDLE
-        for file in files:
-            if file.path.endswith(".html"):
-                target = site / file.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(file.content)
+        for file in _indexed(files):
+            target = site / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.content)
         # Run where no pagefind.yml can be found, with no PAGEFIND_* settings from outside.
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
         try:
@@ -59,6 +59,14 @@ def search_bundle(files: Sequence[OutputFile]) -> list[OutputFile]:
             for path in sorted(bundle.rglob("*"))
             if path.is_file() and not path.name.startswith(UNUSED)
         ]
+
+
+def _indexed(files: Sequence[OutputFile]) -> list[OutputFile]:
+    """The pages Pagefind will index: once any page marks what to index, it skips the pages
+    that mark nothing, so only the marked ones are copied (all of them if none is marked)."""
+    pages = [f for f in files if f.path.endswith(".html")]
+    marked = [f for f in pages if MARK in f.content]
+    return marked or pages
 
 
 def _why(exc: OSError | subprocess.SubprocessError) -> str:
