@@ -85,6 +85,11 @@ def _without_rel_unless_href(match: re.Match[str]) -> str:
     if "href" in attrs or "rel" not in attrs:
         return match.group(0)
     del attrs["rel"]
+    return _a_tag(attrs)
+
+
+def _a_tag(attrs: dict[str, str]) -> str:
+    """An <a> start tag from attributes already escaped for a double-quoted value."""
     return "<a" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
 
 
@@ -123,8 +128,7 @@ def resolve_links(fragment: str, resolve: Callable[[str, str], str | None]) -> s
             attrs.pop("rel", None)
         else:
             return match.group(0)
-        inner = "".join(f' {k}="{v}"' for k, v in attrs.items())
-        return f"<a{inner}>"
+        return _a_tag(attrs)
 
     return _A_TAG.sub(rewrite, fragment)
 
