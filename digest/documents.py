@@ -2,52 +2,84 @@
 
 Contributors' files arrive with the defects of real documents: Windows line
 endings, a byte-order mark, stray carriage returns. They are normalised before
-rendering. A write-up's sections are ``##`` headings; a ``#`` heading is
-demoted to ``<h2>`` too, since the page has one ``<h1>``: the source's title.
+rendering. Write-ups are GitHub Flavored Markdown, rendered by cmark-gfm: what a
+contributor sees in GitHub's preview of a pull request is what the site shows. A
+write-up's sections are ``##`` headings; a ``#`` heading is demoted to ``<h2>`` too,
+since the page has one ``<h1>``: the source's title.
 """
 
 from __future__ import annotations
 
+import html
 import re
-import xml.etree.ElementTree as ET
+import unicodedata
 from collections.abc import Iterable
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+import cmarkgfm
+from cmarkgfm.cmark import Options
 
 from digest.diagnostics import Location, Report, did_you_mean, display_path
 from digest.files import read_text
 from digest.model import Document, Manifest
 from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 
-EXTENSIONS = ["extra", "sane_lists", "smarty", "toc"]
+# GitHub Flavored Markdown, as GitHub previews a write-up in a pull request: tables,
+# strikethrough, bare links and footnotes; smart quotes and dashes. Raw HTML is passed on
+# to the sanitiser, which keeps only safe structure ('check' reports it as an error).
+OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES
+EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
 _ID = re.compile(r'\bid="([^"]+)"')
 _FRAGMENT_LINK = re.compile(r'<a\b[^>]*\bhref="#([^"]+)"')
-
-
-class _DemoteTitles(Treeprocessor):
-    def run(self, root: ET.Element) -> None:
-        for element in root.iter("h1"):
-            element.tag = "h2"
-
-
-class _DemoteTitlesExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_DemoteTitles(md), "demote_titles", 4)
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_FOOTNOTES = re.compile(r'<section class="footnotes" data-footnotes>(.*?)</section>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
 
 
 class MarkdownRenderer:
-    """Markdown to sanitised HTML, reusing one parser for every document."""
-
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _DemoteTitlesExtension()], output_format="html"
-        )
+    """Markdown to sanitised HTML: cmark-gfm (C), then our heading ids, then nh3 (Rust)."""
 
     def render(self, text: str) -> str:
-        self._md.reset()
-        return sanitize(self._md.convert(normalise(text)))
+        rendered = cmarkgfm.markdown_to_html_with_extensions(
+            normalise(text), options=OPTIONS, extensions=list(EXTENSIONS)
+        )
+        return sanitize(_with_heading_ids(_FOOTNOTES.sub(_footnotes, rendered.rstrip("\n"))))
+
+
+def _footnotes(match: re.Match[str]) -> str:
+    """cmark-gfm's footnotes <section>, as a <div>: it has no heading of its own."""
+    return f'<div class="footnotes">{match.group(1)}</div>'
+
+
+def _with_heading_ids(fragment: str) -> str:
+    """Give every heading an id from its text ('Key points' -> key-points); h1 becomes h2.
+
+    The page has one <h1>, the source's title, so a write-up's sections start at <h2>.
+    """
+    used = set(_ID.findall(fragment))
+
+    def heading(match: re.Match[str]) -> str:
+        level = max(int(match.group(1)), 2)
+        ident = _unique(slugify(html.unescape(_TAG.sub("", match.group(2)))), used)
+        return f'<h{level} id="{ident}">{match.group(2)}</h{level}>'
+
+    return _HEADING.sub(heading, fragment)
+
+
+def slugify(text: str) -> str:
+    """A heading's id: ASCII letters, digits, '_' and '-' ('Key points' -> key-points)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
+    return re.sub(r"[-\s]+", "-", words)
+
+
+def _unique(ident: str, used: set[str]) -> str:
+    """Number an id already taken (or empty): key-points, key-points_1, key-points_2..."""
+    while ident in used or not ident:
+        numbered = _NUMBERED.match(ident)
+        ident = f"{numbered[1]}_{int(numbered[2]) + 1}" if numbered else f"{ident}_1"
+    used.add(ident)
+    return ident
 
 
 def normalise(text: str) -> str:

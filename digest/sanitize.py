@@ -37,7 +37,7 @@ DROPPED_WITH_CONTENT = {"script", "style", "template", "noscript", "title", "tex
 
 ATTRIBUTES = {
     "*": {"id"},
-    "a": {"href", "title"},
+    "a": {"href", "title", "aria-label"},
     "abbr": {"title"},
     "dfn": {"title"},
     "time": {"datetime"},
@@ -48,11 +48,12 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 
-# Classes Python-Markdown's footnotes and toc produce; any other class is
-# dropped, so a write-up cannot dress itself up as the page's own notices.
+# Classes the Markdown renderer's footnotes carry; any other class is dropped, so a
+# write-up cannot dress itself up as the page's own notices.
 ALLOWED_CLASSES = {
-    "div": {"footnote", "toc"},
-    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnotes"},
+    "sup": {"footnote-ref"},
+    "a": {"footnote-backref"},
 }
 
 URL_SCHEMES = {"http", "https", "mailto", *INTERNAL_SCHEMES}

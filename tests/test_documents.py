@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,23 @@ def test_footnotes_tables_and_quotes_render() -> None:
     )
     assert "<table>" in html and "<td>1</td>" in html
     assert "\u201cso\u201d" in html  # smart quotes
-    assert 'class="footnote"' in html and 'href="#w-fn:1"' in html and 'id="w-fn:1"' in html
+    assert '<div class="footnotes">' in html and "<section" not in html
+    assert 'href="#w-fn-1"' in html and 'id="w-fn-1"' in html and 'id="w-fnref-1"' in html
+
+
+def test_headings_get_unique_ids_from_their_text() -> None:
+    html = MarkdownRenderer().render(
+        "## Key points\n\n## Key *points*\n\n## Café & co.\n\n## !!!\n\n## Key points_1\n"
+    )
+    ids = re.findall(r'<h2 id="([^"]+)">', html)
+    assert ids == ["w-key-points", "w-key-points_1", "w-cafe-co", "w-_1", "w-key-points_2"]
+
+
+def test_gfm_extras_render_and_task_boxes_do_not() -> None:
+    html = MarkdownRenderer().render("~~old~~ https://example.org/a\n\n- [ ] task\n")
+    assert "<del>old</del>" in html
+    assert '<a href="https://example.org/a" rel="noopener noreferrer">' in html
+    assert "<input" not in html
 
 
 def test_markdown_links_with_hostile_schemes_lose_their_href() -> None:
