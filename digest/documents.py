@@ -127,16 +127,15 @@ def check_internal_links(
     manifest: Manifest, html: str, text: str, file: str, report: Report
 ) -> None:
     """Report links to sources or topics the manifest does not define."""
-    known = {
-        "source": [s.id for s in manifest.sources],
-        "topic": [t.id for t in manifest.topics],
-    }
     for kind, target in dict.fromkeys(internal_links(html)):
-        if target not in known[kind]:
+        known = manifest.has_source if kind == "source" else manifest.has_topic
+        if not known(target):
+            items = manifest.sources if kind == "source" else manifest.topics
+            choices = [item.id for item in items]
             report.error(
                 _find(text, f"{kind}:{target}", file),
                 f"link to unknown {kind} {target!r}",
-                did_you_mean(target, known[kind]) or _examples(kind, known[kind]),
+                did_you_mean(target, choices) or _examples(kind, choices),
             )
     ids = {i.removeprefix(ID_PREFIX) for i in _ID.findall(html)}
     for fragment in dict.fromkeys(_FRAGMENT_LINK.findall(html)):

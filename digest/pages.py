@@ -75,8 +75,9 @@ def site_pages(digest: Digest) -> Iterator[Page]:
     for topic in m.topics:
         yield topic_page(digest, topic)
         yield timeline_page(digest, topic)
+    related = views.Related(m)
     for source in m.sources:
-        yield source_page(digest, source)
+        yield source_page(digest, source, related.of(source))
     yield Page("petitions/", "petitions.html", "Petitions",
                f"Every petition in {m.site.title}, with its signatures and state.", site_feeds,
                {"petitions": views.petition_views(digest, every)}, section="petitions",
@@ -142,7 +143,7 @@ def timeline_page(digest: Digest, topic: Topic | None) -> Page:
                 updated=last_changed(digest, sources))  # fmt: skip
 
 
-def source_page(digest: Digest, source: Source) -> Page:
+def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
     m = digest.manifest
     petition = views.petition_view(source, digest)
     chart = None
@@ -157,7 +158,7 @@ def source_page(digest: Digest, source: Source) -> Page:
                     "source": source,
                     "document": digest.documents[source.id].html,
                     "topics": views.topics_of(source, m),
-                    "related": views.related(source, m),
+                    "related": related,
                     "notes": views.content_notes(source, m),
                     "petition": petition,
                     "chart": chart,

@@ -12,6 +12,7 @@ import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -84,23 +85,23 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
 def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
     """Render every page, the sitemap and robots.txt."""
     pages = list(site_pages(digest))
-    files = [_render(theme, page, digest) for page in pages]
-    listed = [p for p in pages if p.links == "relative"]
-    for name in ("sitemap.xml", "robots.txt"):
-        page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
-        files.append(_render(theme, page, digest))
-    return files
-
-
-def _render(theme: Theme, page: Page, digest: Digest) -> OutputFile:
-    context = {
+    shared = {
         "site": digest.manifest.site,
         "manifest": digest.manifest,
         "topics": digest.manifest.topics,
         "built_at": digest.built_at,
-        "page": page,
-        **page.context,
+        "petition_addresses": views.petition_addresses(digest.manifest),
     }
+    files = [_render(theme, page, shared) for page in pages]
+    listed = [p for p in pages if p.links == "relative"]
+    for name in ("sitemap.xml", "robots.txt"):
+        page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
+        files.append(_render(theme, page, shared))
+    return files
+
+
+def _render(theme: Theme, page: Page, shared: dict[str, Any]) -> OutputFile:
+    context = {**shared, "page": page, **page.context}
     try:
         text = theme.environment.get_template(page.template).render(context)
     except jinja2.TemplateError as exc:
@@ -170,10 +171,10 @@ def _resolve(context: jinja2.runtime.Context, html: str) -> Markup:
 @jinja2.pass_context
 def _plain_text(context: jinja2.runtime.Context, text: str) -> Markup:
     """Format untrusted API text; petition links the digest has get a link to our page."""
-    manifest = context["manifest"]
+    addresses = context["petition_addresses"]
 
     def note(url: str) -> Markup | None:
-        source_id = views.our_petition_page(url, manifest)
+        source_id = views.our_petition_page(url, addresses)
         if source_id is None:
             return None
         href = _url(context, f"sources/{source_id}/")

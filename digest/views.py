@@ -5,8 +5,10 @@ Pure functions of the digest, so templates stay presentation only.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,17 +42,69 @@ def by_published(sources: Sequence[Source]) -> list[Source]:
     return dated + sorted(undated, key=lambda s: s.id)
 
 
-def related(source: Source, manifest: Manifest) -> list[Source]:
-    """Other sources sharing the most topics with this one, nearest in date first."""
-    mine = set(source.topics)
-    here = _day(source)
+class Related:
+    """For each source, the others sharing the most topics with it, nearest in date first.
 
-    def closeness(other: Source) -> tuple[int, int, str]:
-        shared = len(mine & set(other.topics))
-        return (-shared, abs((_day(other) - here).days), other.id)
+    Ties on both go by id. Built once for the site: finding them by sorting every
+    source of a topic for every source of it would grow with the square of the digest.
+    """
 
-    others = {s.id: s for t in source.topics for s in manifest.sources_in(t) if s.id != source.id}
-    return sorted(others.values(), key=closeness)[:RELATED_COUNT]
+    def __init__(self, manifest: Manifest) -> None:
+        self._manifest = manifest
+        self._by_day: dict[str, list[tuple[int, str]]] = {}  # topic -> (day, id), by day
+        for topic in manifest.topics:
+            members = sorted((_day(s).toordinal(), s.id) for s in manifest.sources_in(topic.id))
+            self._by_day[topic.id] = members
+        self._days = {key: [day for day, _ in found] for key, found in self._by_day.items()}
+
+    def of(self, source: Source) -> list[Source]:
+        here = _day(source).toordinal()
+        shared = Counter(
+            ident
+            for topic in dict.fromkeys(source.topics)
+            for _, ident in self._by_day.get(topic, ())
+            if ident != source.id
+        )
+
+        def closeness(ident: str) -> tuple[int, int, str]:
+            day = _day(self._manifest.source(ident)).toordinal()
+            return (-shared[ident], abs(day - here), ident)
+
+        several = sorted((i for i, n in shared.items() if n > 1), key=closeness)
+        if len(several) < RELATED_COUNT:
+            wanted = RELATED_COUNT - len(several)
+            nearest = set()
+            for topic in dict.fromkeys(source.topics):
+                nearest.update(self._nearest(topic, here, wanted, lambda i: shared[i] == 1))
+            several += sorted(nearest, key=closeness)[:wanted]
+        return [self._manifest.source(i) for i in several[:RELATED_COUNT]]
+
+    def _nearest(
+        self, topic: str, here: int, wanted: int, eligible: Callable[[str], bool]
+    ) -> list[str]:
+        """The eligible members of a topic nearest in date to here: at least the wanted
+        number (when there are so many), and every one as near as the last of them."""
+        members, days = self._by_day.get(topic, []), self._days.get(topic, [])
+        right = bisect.bisect_left(days, here)
+        left = right - 1
+        found: list[str] = []
+        farthest = -1
+        while left >= 0 or right < len(members):
+            go_left = right >= len(members) or (
+                left >= 0 and here - members[left][0] <= members[right][0] - here
+            )
+            day, ident = members[left] if go_left else members[right]
+            if go_left:
+                left -= 1
+            else:
+                right += 1
+            distance = abs(day - here)
+            if len(found) >= wanted and distance > farthest:
+                break
+            if eligible(ident):
+                found.append(ident)
+                farthest = max(farthest, distance)
+        return found
 
 
 def _day(source: Source) -> dt.date:
@@ -185,19 +239,24 @@ def topics_of(source: Source, manifest: Manifest) -> list[Topic]:
     return [manifest.topic(t) for t in source.topics]
 
 
-def our_petition_page(url: str, manifest: Manifest) -> str | None:
-    """Find the source id of a petition's address (page or JSON), if the digest has it."""
-    wanted = _petition_address(url)
+def petition_addresses(manifest: Manifest) -> dict[str, str]:
+    """Every address (page or JSON) of the digest's petitions, reduced, to its source id."""
+    addresses: dict[str, str] = {}
     for source in manifest.sources:
         ref = source.petition
         if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
             continue
         platform = PLATFORMS[ref.platform]
-        known = {f"https://{platform.host}{path}" for path in platform.api_paths(ref.number)}
-        known.add(platform.page_url(ref.number) or "")
-        if wanted in {_petition_address(k) for k in known}:
-            return source.id
-    return None
+        known = [f"https://{platform.host}{path}" for path in platform.api_paths(ref.number)]
+        known.append(platform.page_url(ref.number) or "")
+        for address in known:
+            addresses.setdefault(_petition_address(address), source.id)
+    return addresses
+
+
+def our_petition_page(url: str, addresses: dict[str, str]) -> str | None:
+    """Find the source id of a petition's address (page or JSON), if the digest has it."""
+    return addresses.get(_petition_address(url))
 
 
 def _petition_address(url: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from digest import render
 from digest.diagnostics import Report
 from digest.errors import BuildFailed, UserError
-from digest.model import Digest, OutputFile
+from digest.model import OutputFile
 from digest.pages import Page
 from digest.pipeline import build, build_time
 from tests.conftest import BUILT_AT, TEMPLATES, TEST_DIGEST, build_digest, read_tree
@@ -54,12 +55,12 @@ def test_a_build_that_fails_midway_leaves_the_previous_site_byte_identical(
     rendered = 0
     real_render = render._render
 
-    def render_then_fail(theme: render.Theme, page: Page, digest: Digest) -> OutputFile:
+    def render_then_fail(theme: render.Theme, page: Page, shared: dict[str, Any]) -> OutputFile:
         nonlocal rendered
         rendered += 1
         if rendered == 5:  # the fifth page fails, after four have rendered
             raise UserError([])
-        return real_render(theme, page, digest)
+        return real_render(theme, page, shared)
 
     monkeypatch.setattr(render, "_render", render_then_fail)
     with pytest.raises(UserError):

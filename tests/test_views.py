@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import random
+
 from digest.diagnostics import Report
 from digest.manifest import load_manifest
-from digest.model import Digest, Manifest
+from digest.model import Digest, Manifest, PartialDate, Source
 from digest.petitioncache import load_petition_data
 from digest.views import (
+    RELATED_COUNT,
+    Related,
     by_published,
     content_notes,
     newest_added,
     our_petition_page,
+    petition_addresses,
     petition_views,
-    related,
 )
 from tests.conftest import BUILT_AT, TEST_DIGEST
 
@@ -36,9 +42,45 @@ def test_published_order_puts_unknown_dates_last() -> None:
 
 def test_related_prefers_shared_topics_then_nearby_dates() -> None:
     m = manifest()
-    assert [s.id for s in related(m.source("crlf-article"), m)] == [
+    assert [s.id for s in Related(m).of(m.source("crlf-article"))] == [
         "regulator-statement", "petition-100001", "annual-report",  # 4, 6 and 365 days away
     ]  # fmt: skip
+
+
+def test_related_matches_sorting_every_candidate_on_generated_digests() -> None:
+    """The index finds what sorting all the sources of a source's topics would."""
+    base = manifest()
+    template, topics = base.sources[0], [t.id for t in base.topics]
+    rng = random.Random(6)
+    for _ in range(40):
+        sources = tuple(
+            dataclasses.replace(
+                template,
+                id=f"s{n:03d}",
+                topics=tuple(rng.sample(topics, rng.randint(1, len(topics)))),
+                published=PartialDate.of(dt.date(2026, 1, 1) + dt.timedelta(rng.randint(0, 20)))
+                if rng.random() < 0.8
+                else None,
+                added=dt.date(2026, 2, 1) + dt.timedelta(rng.randint(0, 5)),
+            )
+            for n in range(rng.randint(1, 60))
+        )
+        m = dataclasses.replace(base, sources=sources)
+        index = Related(m)
+        for source in sources:
+            assert index.of(source) == _related_by_sorting(source, m)
+
+
+def _related_by_sorting(source: Source, m: Manifest) -> list[Source]:
+    def day(s: Source) -> dt.date:
+        return s.published.earliest() if s.published else s.added
+
+    def closeness(other: Source) -> tuple[int, int, str]:
+        shared = len(set(source.topics) & set(other.topics))
+        return (-shared, abs((day(other) - day(source)).days), other.id)
+
+    others = {s.id: s for t in source.topics for s in m.sources_in(t) if s.id != source.id}
+    return sorted(others.values(), key=closeness)[:RELATED_COUNT]
 
 
 def test_a_sources_own_content_note_replaces_its_topics() -> None:
@@ -74,7 +116,7 @@ def test_petition_views_most_signatures_first_unknown_last() -> None:
 
 
 def test_petition_urls_map_to_our_pages() -> None:
-    m = manifest()
+    m = petition_addresses(manifest())
     assert our_petition_page("https://petition.parliament.uk/petitions/100002", m) == (
         "petition-100002"
     )
