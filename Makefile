@@ -10,7 +10,7 @@ BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 # apt-get needs root: sudo unless we are root already (as in CI containers)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve refresh test lint pytest test-browser browser-deps golden bench-fetch constraints clean help
+.PHONY: site serve refresh test lint pytest test-browser browser-deps golden bench bench-fetch constraints clean help
 
 help:
 	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
@@ -21,6 +21,7 @@ help:
 	@echo "make browser-deps install what the browser tests use: Chromium, a JRE (Debian), npm packages"
 	@echo "make test-browser run the browser tests only, failing if Chromium or the tools are missing"
 	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
+	@echo "make bench        time builds of synthetic 1,000- and 10,000-source digests"
 	@echo "make bench-fetch  time 500 petition fetches against a local server"
 	@echo "make constraints  re-pin constraints.txt to the newest releases"
 	@echo "make clean        remove site/, .venv/, node_modules/ and caches"
@@ -68,6 +69,10 @@ browser-deps:
 
 golden: $(VENV)/.installed-test
 	$(PY) -m tests.golden_refresh
+
+# BENCH_ARGS='--sizes 1000 --runs 1' for a quick look
+bench: $(VENV)/.installed-test
+	$(PY) -m bench.build_bench $(BENCH_ARGS)
 
 bench-fetch: $(VENV)/.installed-test
 	$(PY) -m bench.fetch_bench

@@ -80,6 +80,9 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="fetch the petitions' data first (as the fetch command does)",
     )
     _add_fetch_options(p)
+    p.add_argument(
+        "--timings", action="store_true", help="print how long each stage of the build took"
+    )
     _add_verbosity(p)
     p.set_defaults(handler=handlers.run_build)
 

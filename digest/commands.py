@@ -31,6 +31,7 @@ from digest.fetch import (
 from digest.manifest import load_manifest
 from digest.pipeline import build, build_time
 from digest.serve import DevServer
+from digest.timings import Timings
 
 if TYPE_CHECKING:
     from digest.add import Added
@@ -44,6 +45,7 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
         if fetched == 2:
             return 2
     report = Report()
+    timings = Timings()
     started = time.perf_counter()
     try:
         result = build(
@@ -53,6 +55,7 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
             templates=args.templates,
             base_url=args.base_url,
             strict=args.strict,
+            timings=timings,
         )
     except UserError as exc:
         report.extend(exc.diagnostics)
@@ -72,6 +75,8 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
             f"{display_path(result.out)}/{timing}{tail}",
             file=err,
         )
+    if args.timings:
+        print(f"time by stage:\n{timings.table()}", file=err)
     return fetched
 
 

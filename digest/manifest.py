@@ -34,23 +34,31 @@ from digest.model import (
     Source,
     Topic,
 )
+from digest.timings import Timings
 from digest.yamlsource import DataPath, dotted, load_yaml
 
 
 def load_manifest(
-    path: Path, report: Report, *, display_root: Path | None = None
+    path: Path,
+    report: Report,
+    *,
+    display_root: Path | None = None,
+    timings: Timings | None = None,
 ) -> Manifest | None:
     """Read, validate and model the manifest; None if it has errors (all in report)."""
+    timings = timings or Timings()
     file = display_path(path, relative_to=display_root)
     errors_before = report.count(Severity.ERROR)
-    document = load_yaml(path, report, file=file)
+    with timings.stage("read manifest"):
+        document = load_yaml(path, report, file=file)
     if document is None:
         return None
-    invalid = schema.validate(document, report)
-    if not isinstance(document.data, dict):
-        return None
-    builder = _Builder(document, path.parent.absolute(), report, invalid)
-    manifest = builder.build(path.absolute(), display_root)
+    with timings.stage("validate manifest"):
+        invalid = schema.validate(document, report)
+        if not isinstance(document.data, dict):
+            return None
+        builder = _Builder(document, path.parent.absolute(), report, invalid)
+        manifest = builder.build(path.absolute(), display_root)
     if report.count(Severity.ERROR) > errors_before:
         return None
     return manifest

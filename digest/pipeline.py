@@ -21,6 +21,7 @@ from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.search import search_bundle
 from digest.sitewriter import write_site
+from digest.timings import Timings
 
 LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
 
@@ -56,15 +57,20 @@ def build(
     base_url: str | None = None,
     strict: bool = False,
     now: dt.datetime | None = None,
+    timings: Timings | None = None,
 ) -> BuildResult:
     """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors."""
+    timings = timings or Timings()
     inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
-                         strict=strict, now=now)  # fmt: skip
-    files = render_site(inputs)
-    check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
+                         strict=strict, now=now, timings=timings)  # fmt: skip
+    files = render_site(inputs, timings)
+    with timings.stage("guard"):
+        check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
     stop_if_failed(report, strict)
-    files = (*files, *search_bundle(files))
-    write_site(files, out, protected=protected_paths(inputs))
+    with timings.stage("search index"):
+        files = (*files, *search_bundle(files))
+    with timings.stage("write"):
+        write_site(files, out, protected=protected_paths(inputs))
     return BuildResult(out, files)
 
 
@@ -77,6 +83,7 @@ def load_inputs(
     strict: bool = False,
     now: dt.datetime | None = None,
     keep_going: bool = False,
+    timings: Timings | None = None,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
 
@@ -84,25 +91,34 @@ def load_inputs(
     reported without stopping; a manifest or templates that cannot be loaded
     still stop everything.
     """
-    manifest = load_manifest(manifest_path, report)
+    timings = timings or Timings()
+    manifest = load_manifest(manifest_path, report, timings=timings)
     stop_if_failed(report, strict)
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
-    documents = load_documents(manifest, report)
-    about = load_about(manifest, report)
-    petitions = load_petition_data(manifest, report)
-    theme = load_theme(templates or manifest.root / "templates", report)
+    with timings.stage("write-ups"):
+        documents = load_documents(manifest, report)
+        about = load_about(manifest, report)
+    with timings.stage("petition data"):
+        petitions = load_petition_data(manifest, report)
+    with timings.stage("templates"):
+        theme = load_theme(templates or manifest.root / "templates", report)
     if not keep_going or theme is None:
         stop_if_failed(report, strict)
     assert theme is not None
     return Inputs(Digest(manifest, documents, petitions, about, now or build_time()), theme)
 
 
-def render_site(inputs: Inputs) -> tuple[OutputFile, ...]:
+def render_site(inputs: Inputs, timings: Timings | None = None) -> tuple[OutputFile, ...]:
     """Render every page, feed and static file, in memory."""
-    digest, theme = inputs.digest, inputs.theme
-    return (*render_pages(digest, theme), *render_feeds(digest), *data_files(digest),
-            *theme.assets)  # fmt: skip
+    digest, theme, timings = inputs.digest, inputs.theme, timings or Timings()
+    with timings.stage("render pages"):
+        pages = render_pages(digest, theme)
+    with timings.stage("feeds"):
+        feeds = render_feeds(digest)
+    with timings.stage("data files"):
+        data = data_files(digest)
+    return (*pages, *feeds, *data, *theme.assets)
 
 
 def protected_paths(inputs: Inputs) -> list[Path]:
