@@ -58,6 +58,25 @@ class YamlDocument:
 _ALIAS_TAG = "!research-digest/alias"
 
 
+def _compose_fast(text: str) -> Node | None:
+    """Compose with libyaml (C), ten times faster, when the file is valid and has no alias;
+    None otherwise, and the pure-Python loader reads it again to report each problem."""
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None or not text.strip():
+        return None
+    try:
+        if "*" in text and any(isinstance(e, AliasEvent) for e in yaml.parse(text, c_loader)):
+            return None
+        loader = c_loader(text)
+        try:
+            root: Node | None = loader.get_single_node()
+        finally:
+            loader.dispose()
+        return root
+    except yaml.YAMLError:
+        return None
+
+
 class _Loader(yaml.SafeLoader):
     """A SafeLoader that reports aliases instead of following them."""
 
@@ -84,10 +103,12 @@ def load_yaml(path: Path, report: Report, *, file: str) -> YamlDocument | None:
     text = read_text(path, report, file=file)
     if text is None:
         return None
+    root = _compose_fast(text)
     loader = None
     try:
-        loader = _Loader(text, report, file)  # checks every character first
-        root = loader.get_single_node()
+        if root is None:
+            loader = _Loader(text, report, file)  # checks every character first
+            root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         _report_syntax_error(exc, report, file)
         return None
@@ -161,7 +182,7 @@ class _Converter:
             return items
         assert isinstance(node, ScalarNode)
         value = self.scalar(node, path, here)
-        plain = node.style is None and value is not None and not isinstance(value, str)
+        plain = not node.style and value is not None and not isinstance(value, str)  # C: ""
         if plain and path in self.places:
             self.places[path] = replace(self.places[path], plain_text=node.value)
         return value
