@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bench.synthetic import write_digest
+from digest import schema
 from digest.diagnostics import Report, Severity
 from digest.manifest import load_manifest
 from digest.model import PartialDate, PetitionRef, RecordedFigure
+from digest.yamlsource import load_yaml
 from tests.conftest import DATA, TEST_DIGEST
+
+ROOT = Path(__file__).resolve().parent.parent
 
 INVALID = DATA / "invalid"
 CASES = sorted(p.stem for p in INVALID.glob("*.yaml"))
@@ -110,3 +116,36 @@ def test_aliases_cannot_expand_a_small_file_into_a_huge_one(tmp_path: Path) -> N
 def test_nesting_too_deep_is_reported_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "sources.yaml").write_text("site: " + "[" * 40 + "]" * 40 + "\n")
     assert "nested more than 32 levels deep" in diagnostics_of(tmp_path / "sources.yaml")
+
+
+READABLE = [
+    path
+    for path in [
+        *sorted(INVALID.glob("*.yaml")),
+        TEST_DIGEST / "sources.yaml",
+        ROOT / "sources.yaml",
+    ]
+    if load_yaml(path, Report(), file=path.name) is not None  # else the schema never sees it
+]
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda p: p.stem)
+def test_the_quick_validator_agrees_with_jsonschema(path: Path) -> None:
+    """fastjsonschema says 'valid' of a big manifest only where jsonschema finds nothing."""
+    document = load_yaml(path, Report(), file=path.name)
+    assert document is not None
+    data: Any = document.data
+    assert schema.is_valid_quickly(data) == (
+        next(schema._validator().iter_errors(data), None) is None
+    )
+
+
+def test_a_big_valid_manifest_is_checked_quickly_and_a_big_invalid_one_fully(
+    tmp_path: Path,
+) -> None:
+    manifest = write_digest(tmp_path, schema.QUICK_CHECK_FROM, topics=3, petitions=0)
+    assert diagnostics_of(manifest) == ""
+    text = manifest.read_text().replace("kind: report\n", "kind: memo\n", 1)
+    manifest.write_text(text)
+    assert diagnostics_of(manifest).startswith("sources.yaml:44:11: error: sources[1].kind: 'memo' "
+                                               "is not one of: article, statement,")  # fmt: skip
