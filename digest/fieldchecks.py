@@ -37,6 +37,7 @@ class FieldChecker:
         self.report = report
         self.invalid = invalid  # paths the schema has already reported
         self.documents_used: dict[Path, str] = {}
+        self.content = (root / "content").resolve()
 
     def at(self, path: DataPath) -> Location:
         return self.doc.place(path).value
@@ -97,12 +98,11 @@ class FieldChecker:
         self, path: DataPath, value: str, owner: DataPath | None = None
     ) -> Path | None:
         """Check that a document path names a Markdown file under content/."""
-        content = self.root / "content"
-        problem, hint = document_problem(value, self.root, content)
-        if problem:
+        problem, hint, target = document_problem(value, self.root, self.content)
+        if problem is not None:
             self.error(path, problem, hint)
             return None
-        target = (self.root / value).resolve()
+        assert target is not None
         if owner is not None:
             user = self.documents_used.get(target)
             if user is not None:
@@ -116,33 +116,37 @@ class FieldChecker:
         return target
 
 
-def document_problem(value: str, root: Path, content: Path) -> tuple[str | None, str | None]:
+def document_problem(
+    value: str, root: Path, content: Path
+) -> tuple[str | None, str | None, Path | None]:
+    """Say what is wrong with a write-up's path, with a hint; or give its resolved path.
+
+    content is the resolved content/ folder.
+    """
     if "\x00" in value:
-        return "contains a NUL character", None
+        return "contains a NUL character", None, None
     if "\\" in value:
-        return f"{value!r} uses backslashes", f"write it with '/': {value.replace(chr(92), '/')!r}"
+        hint = f"write it with '/': {value.replace(chr(92), '/')!r}"
+        return f"{value!r} uses backslashes", hint, None
     pure = PurePosixPath(value)
     name = pure.name or "write-up.md"
+    outside = f"{value!r} is outside content/"
+    keep = f"keep write-ups in content/, e.g. 'content/{name}'"
     if pure.is_absolute() or ".." in pure.parts:
-        return (
-            f"{value!r} is outside content/",
-            f"keep write-ups in content/, e.g. 'content/{name}'",
-        )
+        return outside, keep, None
     try:
         resolved = (root / value).resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
-        return f"{value!r} cannot be resolved: {exc}", None
-    if not resolved.is_relative_to(content.resolve()):
-        return (
-            f"{value!r} is outside content/",
-            f"keep write-ups in content/, e.g. 'content/{name}'",
-        )
+        return f"{value!r} cannot be resolved: {exc}", None, None
+    if not resolved.is_relative_to(content):
+        return outside, keep, None
     if pure.suffix != ".md":
-        return f"{value!r} is not a Markdown file", "write-ups are Markdown files ending in '.md'"
+        hint = "write-ups are Markdown files ending in '.md'"
+        return f"{value!r} is not a Markdown file", hint, None
     if not resolved.is_file():
         existing = [p.relative_to(root).as_posix() for p in sorted(content.rglob("*.md"))]
-        return f"{value!r} does not exist", did_you_mean(value, existing, cutoff=0.8)
-    return None, None
+        return f"{value!r} does not exist", did_you_mean(value, existing, cutoff=0.8), None
+    return None, None, resolved
 
 
 def as_mapping(value: object) -> dict[str, Any]:
