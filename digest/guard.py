@@ -102,8 +102,18 @@ def stylesheet_problems(css: str) -> list[Problem]:
 # the JSON-LD escaper), so a tag pattern that respects quoted values reads them as a parser
 # would, at a tenth of html.parser's cost. Comments are removed first.
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# Most tags are text structure (p, a, li, span...) with harmless attributes; a tag is read
+# attribute by attribute only if it may matter: one of these elements, inside a chart, or
+# with something like an attribute the checks look at (a false alarm costs only time).
+_WATCHED = MEDIA | {"svg", "script", "link", "meta"}
+_MAYBE_WATCHED_ATTRIBUTE = re.compile(
+    r"""(?:^|[\s"'/])(?:on|style|"""
+    + "|".join(sorted(FETCHING))
+    + r""")[^\s"'>/=]*\s*(?:=|[\s/]|$)""",
+    re.IGNORECASE,
+)
 
 
 class _Inspector:
@@ -115,11 +125,14 @@ class _Inspector:
     def feed(self, html: str) -> None:
         if "<!--" in html:
             html = _COMMENT.sub("", html)
-        for match in _TAG.finditer(html):
-            closing, tag, rest = match.group(1), match.group(2).lower(), match.group(3)
+        watched, maybe_watched = _WATCHED, _MAYBE_WATCHED_ATTRIBUTE.search
+        for closing, name, rest in _TAG.findall(html):
+            tag = name.lower()
             if closing:
                 if tag == "svg" and self.chart_depth:
                     self.chart_depth -= 1
+                continue
+            if not self.chart_depth and tag not in watched and not (rest and maybe_watched(rest)):
                 continue
             values = {
                 a.group(1).lower(): html_module.unescape(
