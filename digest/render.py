@@ -8,7 +8,6 @@ absolute URLs built on ``site.base_url``.
 
 from __future__ import annotations
 
-import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,12 +131,20 @@ def _template_problem(exc: jinja2.TemplateError, theme: Theme, page: Page) -> Di
 
 
 def relative_url(target: str, page_path: str) -> str:
-    """Link from one output path to another: 'topics/x/' -> '../../sources/y/'."""
-    start = page_path if page_path.endswith("/") else posixpath.dirname(page_path)
-    rel = posixpath.relpath(target or ".", start or ".")
-    if target == "" or target.endswith("/"):
-        return "./" if rel == "." else rel + "/"
-    return rel
+    """Link from one output path to another: 'topics/x/' -> '../../sources/y/'.
+
+    Both are the site's own normalised paths ('' is the home page; a folder ends with
+    '/'), so shared leading folders are dropped and each folder left climbs one level.
+    """
+    start = page_path.split("/")[:-1]  # the page's folders: 'topics/x/' -> [topics, x]
+    parts = target.split("/")
+    shared = 0
+    for a, b in zip(start, parts[:-1], strict=False):
+        if a != b:
+            break
+        shared += 1
+    rel = "../" * (len(start) - shared) + "/".join(parts[shared:])
+    return rel or "./"
 
 
 @jinja2.pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,19 @@ def test_a_missing_templates_folder_is_reported(tmp_path: Path) -> None:
     report = Report()
     assert load_theme(tmp_path / "nowhere", report) is None
     assert [d.message for d in report.diagnostics] == ["the templates folder does not exist"]
+
+
+def test_relative_urls_agree_with_posixpath_on_every_pair() -> None:
+    """The fast relative_url gives what relpath would, for every pair of site paths."""
+    paths = ["", "404.html", "feed.xml", "topics/", "topics/alpha/", "topics/alpha/feed.xml",
+             "topics/alpha/timeline/", "topics/alphabet/", "sources/a/", "sources/a/cite.bib",
+             "sources/ab/", "static/style.css", "search/", "pagefind/pagefind.js"]  # fmt: skip
+    for page in paths:
+        for target in paths:
+            start = page if page.endswith("/") else posixpath.dirname(page)
+            rel = posixpath.relpath(target or ".", start or ".")
+            if target == "" or target.endswith("/"):
+                expected = "./" if rel == "." else rel + "/"
+            else:
+                expected = rel
+            assert relative_url(target, page) == expected, (target, page)
