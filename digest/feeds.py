@@ -1,6 +1,8 @@
 """Render the RSS 2.0 and Atom feeds: the site's, and one pair per topic. Pure.
 
-Entries are sources, newest ``added`` first. Every date comes from the
+Entries are sources, newest ``added`` first: the newest ``site.feed_entries``
+(50 unless the manifest says otherwise), as feed readers expect; the site's pages
+and /data/ list everything. Every date comes from the
 manifest, never the clock (feedgen stamps ``now`` wherever a date is left
 unset, so every one is set here). Links in the content are absolute: a feed
 reader has no page to resolve a relative link against.
@@ -23,29 +25,28 @@ from digest.textformat import human_date
 def render_feeds(digest: Digest) -> list[OutputFile]:
     """Render feed.xml and atom.xml for the site and for each topic."""
     m = digest.manifest
-    contents = {s.id: str(_content(digest, s)) for s in m.sources}  # once, for every feed
-    files = _feed_pair(digest, contents, m.sources, "", m.site.title, m.site.description)
-    for topic in m.topics:
-        files += _feed_pair(
-            digest,
-            contents,
-            m.sources_in(topic.id),
-            f"topics/{topic.id}/",
-            f"{m.site.title}: {topic.title}",
-            topic.summary,
-        )
+    feeds = [(m.sources, "", m.site.title, m.site.description)] + [
+        (m.sources_in(t.id), f"topics/{t.id}/", f"{m.site.title}: {t.title}", t.summary)
+        for t in m.topics
+    ]
+    entries = [views.newest_added(sources)[: m.site.feed_entries] for sources, *_ in feeds]
+    contents: dict[str, str] = {}  # each write-up once, however many feeds it is in
+    for source in (s for found in entries for s in found if s.id not in contents):
+        contents[source.id] = str(_content(digest, source))
+    files = []
+    for found, (_, folder, title, description) in zip(entries, feeds, strict=True):
+        files += _feed_pair(digest, contents, found, folder, title, description)
     return files
 
 
 def _feed_pair(
     digest: Digest,
     contents: Mapping[str, str],
-    sources: Sequence[Source],
+    entries: Sequence[Source],
     folder: str,
     title: str,
     description: str,
 ) -> list[OutputFile]:
-    entries = views.newest_added(list(sources))
     newest = max((s.last_changed for s in entries), default=None)
     updated = _midnight(newest) if newest else digest.built_at
     files = []

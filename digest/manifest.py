@@ -119,6 +119,7 @@ class _Builder(FieldChecker):
             about=about,
             reporting_routes=routes,
             petition_stale_after_days=_positive(data.get("petition_stale_after_days"), 7),
+            feed_entries=_positive(data.get("feed_entries"), 50),
             origin=self.key_at(("site",)),
             field_origins=tuple(
                 (dotted(path[1:]), place.value)

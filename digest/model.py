@@ -120,6 +120,7 @@ class Site:
     about: Path | None = None  # Markdown for the about page
     reporting_routes: tuple[ReportingRoute, ...] = ()
     petition_stale_after_days: int = 7  # older petition data is marked as possibly out of date
+    feed_entries: int = 50  # each feed holds this many of the newest sources
     origin: Location = UNPLACED
     field_origins: tuple[tuple[str, Location], ...] = ()  # "licence.url", "reporting_routes[2].url"
 

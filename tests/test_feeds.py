@@ -81,3 +81,18 @@ def test_every_page_links_its_feeds_for_autodiscovery(site: Path) -> None:
         assert 'type="application/rss+xml"' in text and 'type="application/atom+xml"' in text, page
     topic = (site / "topics" / "alpha" / "index.html").read_text()
     assert 'href="https://digest.test/sub/path/topics/alpha/feed.xml"' in topic
+
+
+def test_feeds_hold_the_newest_feed_entries_sources(test_digest: Path, tmp_path: Path) -> None:
+    text = test_digest.read_text().replace("site:\n", "site:\n  feed_entries: 3\n", 1)
+    test_digest.write_text(text)
+    manifest = load_manifest(test_digest, Report())
+    assert manifest is not None and manifest.site.feed_entries == 3
+    out = tmp_path / "site"
+    build_digest(test_digest, out)
+    for name in FEEDS:
+        topic = name.split("/")[1] if name.startswith("topics/") else None
+        sources = [s for s in manifest.sources if topic is None or topic in s.topics]
+        newest = sorted(sorted(sources, key=lambda s: s.id), key=lambda s: s.added, reverse=True)
+        base = "https://digest.test/sub/path/sources/"
+        assert [e.id for e in parse(out, name).entries] == [f"{base}{s.id}/" for s in newest[:3]]
