@@ -48,7 +48,8 @@ class Run:
 def measure(manifest: Path) -> Run:
     """Build once under /usr/bin/time -v; fail loudly if the build fails."""
     command = ["/usr/bin/time", "-v", sys.executable, str(ROOT / "build.py"), "build",
-               "--manifest", str(manifest), "--timings"]  # fmt: skip
+               "--manifest", str(manifest), "--out", str(manifest.parent / "site"),
+               "--timings"]  # fmt: skip
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if done.returncode != 0:
