@@ -83,4 +83,4 @@ constraints: $(VENV)/.installed
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf site $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf site .cache $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -61,8 +61,9 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "build",
         help="validate the manifest and write the site (the default)",
         description="Validate the manifest, documents and cached petition data, then write the "
-        "site. Nothing is written unless the whole build succeeds; then the new site replaces "
-        "the old one in one step. The build is offline unless --refresh is given.",
+        "site. Nothing is written unless the whole build succeeds; then only the files that "
+        "changed are written (the build cache, .cache/build/, knows which). The build is "
+        "offline unless --refresh is given.",
     )
     _add_manifest(p)
     _add_out(p)
@@ -82,6 +83,11 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_fetch_options(p)
     p.add_argument(
         "--timings", action="store_true", help="print how long each stage of the build took"
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything from nothing, without the build cache (.cache/build/)",
     )
     _add_verbosity(p)
     p.set_defaults(handler=handlers.run_build)

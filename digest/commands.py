@@ -56,6 +56,7 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
             base_url=args.base_url,
             strict=args.strict,
             timings=timings,
+            use_cache=not args.no_cache,
         )
     except UserError as exc:
         report.extend(exc.diagnostics)
@@ -70,11 +71,15 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
         warnings = report.count(Severity.WARNING)
         tail = f" ({report.summary()})" if warnings else ""
         timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
-        print(
-            f"built {result.pages} pages and {result.feeds} feeds into "
-            f"{display_path(result.out)}/{timing}{tail}",
-            file=err,
-        )
+        made = f"{result.pages} pages and {result.feeds} feeds"
+        if result.up_to_date:
+            done = f"{display_path(result.out)}/ is up to date: {made}, nothing changed"
+        elif result.updated:
+            changed = f"{result.written} file{'s' if result.written != 1 else ''} changed"
+            done = f"built {made} into {display_path(result.out)}/, {changed}"
+        else:
+            done = f"built {made} into {display_path(result.out)}/"
+        print(f"{done}{timing}{tail}", file=err)
     if args.timings:
         print(f"time by stage:\n{timings.table()}", file=err)
     return fetched

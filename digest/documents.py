@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from digest.buildcache import BuildCache, content_hash
 from digest.diagnostics import Location, Report, did_you_mean, display_path
 from digest.files import read_text
 from digest.model import Document, Manifest
@@ -87,16 +88,26 @@ def normalise(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_documents(manifest: Manifest, report: Report) -> dict[str, Document]:
-    """Render every source's write-up; report unreadable files and broken internal links."""
-    renderer = MarkdownRenderer()
-    documents = {}
+def load_documents(
+    manifest: Manifest, report: Report, cache: BuildCache | None = None
+) -> dict[str, Document]:
+    """Render every source's write-up; report unreadable files and broken internal links.
+
+    With a build cache, a write-up whose text has not changed is not rendered again.
+    """
+    texts: dict[str, tuple[str, str, str]] = {}  # source id -> file, text, hash of the text
     for source in manifest.sources:
         file = display_path(source.document, relative_to=manifest.display_root)
         text = read_text(source.document, report, file=file, cited_at=source.where("document"))
-        if text is None:
-            continue
-        html = renderer.render(text)
+        if text is not None:
+            texts[source.id] = (file, text, content_hash(normalise(text).encode()))
+    cached = cache.writeups(h for _, _, h in texts.values()) if cache else {}
+    renderer = MarkdownRenderer()
+    rendered: dict[str, str] = {}
+    documents = {}
+    for source_id, (file, text, key) in texts.items():
+        html = rendered.get(key) or cached.get(key) or renderer.render(text)
+        rendered[key] = html
         words = len(text_of(html).split())
         if not words:
             report.warning(
@@ -105,7 +116,9 @@ def load_documents(manifest: Manifest, report: Report) -> dict[str, Document]:
                 "summarise the source in your own words",
             )
         check_internal_links(manifest, html, text, file, report)
-        documents[source.id] = Document(source.id, html, words, normalise(text), file)
+        documents[source_id] = Document(source_id, html, words, normalise(text), file)
+    if cache:
+        cache.keep_writeups(rendered)
     return documents
 
 

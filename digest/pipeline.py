@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.buildcache import (
+    BuildCache,
+    LastBuild,
+    code_version,
+    content_hash,
+    folder_identity,
+    tree_files,
+)
 from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.documents import load_about, load_documents
 from digest.errors import BuildFailed
@@ -20,7 +29,7 @@ from digest.pages import data_files
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.search import search_bundle
-from digest.sitewriter import write_site
+from digest.sitewriter import MARKER, write_site
 from digest.timings import Timings
 
 LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
@@ -29,15 +38,17 @@ LAST_EPOCH = 253_402_300_800  # 10000-01-01: datetime's limit
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
-    files: tuple[OutputFile, ...]
+    pages: int
+    feeds: int
+    written: int  # files written or removed: 0 when nothing changed
+    updated: bool = False  # the folder was updated in place, not replaced
+    up_to_date: bool = False  # nothing had changed since the last build: nothing was done
 
-    @property
-    def pages(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(".html"))
-
-    @property
-    def feeds(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(("feed.xml", "atom.xml")))
+    @classmethod
+    def of(cls, out: Path, files: Sequence[OutputFile], written: int, updated: bool) -> BuildResult:
+        pages = sum(1 for f in files if f.path.endswith(".html"))
+        feeds = sum(1 for f in files if f.path.endswith(("feed.xml", "atom.xml")))
+        return cls(out, pages, feeds, written, updated)
 
 
 @dataclass(frozen=True)
@@ -58,20 +69,73 @@ def build(
     strict: bool = False,
     now: dt.datetime | None = None,
     timings: Timings | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
-    """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors."""
+    """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors.
+
+    With the build cache, a build with nothing changed does nothing (and reports
+    what the last one did), write-ups are rendered only when their text changed,
+    and only the output files whose bytes changed are written.
+    """
     timings = timings or Timings()
-    inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
-                         strict=strict, now=now, timings=timings)  # fmt: skip
-    files = render_site(inputs, timings)
-    with timings.stage("guard"):
-        check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
-    stop_if_failed(report, strict)
-    with timings.stage("search index"):
-        files = (*files, *search_bundle(files))
-    with timings.stage("write"):
-        write_site(files, out, protected=protected_paths(inputs))
-    return BuildResult(out, files)
+    out, root = out.absolute(), manifest_path.parent.absolute()
+    cache = BuildCache.open(root, report) if use_cache else BuildCache.disabled()
+    try:
+        before = len(report.diagnostics)  # from here, what a build with no change repeats
+        with timings.stage("fingerprint"):
+            built_at = now or build_time()
+            fingerprint = input_fingerprint(
+                manifest_path, templates or root / "templates", cache,
+                {"base_url": base_url, "strict": strict, "built_at": built_at.isoformat(),
+                 "out": str(out)},
+            )  # fmt: skip
+            last = cache.last_build(out)
+            known = last is not None and last.folder == folder_identity(out, MARKER)
+        if last is not None and known and last.fingerprint == fingerprint:
+            report.extend(last.diagnostics)
+            return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
+        inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
+                             strict=strict, now=built_at, timings=timings, cache=cache)  # fmt: skip
+        files = render_site(inputs, timings)
+        with timings.stage("guard"):
+            check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
+        stop_if_failed(report, strict)
+        with timings.stage("search index"):
+            files = (*files, *search_bundle(files))
+        with timings.stage("write"):
+            previous = last.outputs if last is not None and known else None
+            cache.forget_build(out)  # until it is recorded, what out holds is not known
+            outputs = write_site(files, out, protected=protected_paths(inputs), previous=previous)
+            written = _changes(previous, outputs)
+            result = BuildResult.of(out, files, written, updated=previous is not None)
+            cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
+                                         tuple(report.diagnostics[before:]), result.pages,
+                                         result.feeds, outputs))  # fmt: skip
+        return result
+    finally:
+        cache.close()
+
+
+def input_fingerprint(
+    manifest_path: Path, templates: Path, cache: BuildCache, options: Mapping[str, object]
+) -> str:
+    """A hash of everything a build reads: the manifest, every file under content/, the
+    templates and the petition data, the options, and the program itself."""
+    root = manifest_path.parent
+    files = [manifest_path, *tree_files(root / "content"), *tree_files(templates),
+             *tree_files(root / CACHE_DIR)]  # fmt: skip
+    hashes = cache.file_hashes(files)
+    described = {"code": code_version(), "options": dict(options), "templates": str(templates),
+                 "files": [[str(path), hashes[str(path)]] for path in files]}  # fmt: skip
+    return content_hash(json.dumps(described, sort_keys=True).encode())
+
+
+def _changes(previous: Mapping[str, str] | None, outputs: Mapping[str, str]) -> int:
+    """How many files a write added, changed or removed."""
+    if previous is None:
+        return len(outputs)
+    changed = sum(1 for path, found in outputs.items() if previous.get(path) != found)
+    return changed + len(set(previous) - set(outputs))
 
 
 def load_inputs(
@@ -84,6 +148,7 @@ def load_inputs(
     now: dt.datetime | None = None,
     keep_going: bool = False,
     timings: Timings | None = None,
+    cache: BuildCache | None = None,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
 
@@ -97,7 +162,7 @@ def load_inputs(
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
     with timings.stage("write-ups"):
-        documents = load_documents(manifest, report)
+        documents = load_documents(manifest, report, cache)
         about = load_about(manifest, report)
     with timings.stage("petition data"):
         petitions = load_petition_data(manifest, report)

@@ -1,9 +1,13 @@
-"""Write the built site: guard every path, build beside the output folder, swap it in.
+"""Write the built site: guard every path, then swap a new folder in, or update in place.
 
-Nothing touches the output folder until every file is written: the site is
-built in a new folder beside it (``.site.new-*``), then swapped in. On Linux
-the swap is one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames.
-A build that fails at any point leaves the previous site as it was.
+A first build (or one after the build cache was lost) builds the site in a new
+folder beside the output folder (``.site.new-*``), then swaps it in: on Linux in
+one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames. When the
+build cache knows what the folder holds, only the files whose bytes changed are
+written, each replaced in one step, and the files no longer built are removed:
+unchanged files keep their modification times, which rsync and CDN deploys rely
+on. Either way, a build that fails before writing leaves the previous site as
+it was.
 
 The output folder is replaced wholesale, so it is guarded too: it must not
 hold the project's own files, and an existing non-empty folder must carry the
@@ -17,9 +21,10 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from digest.buildcache import content_hash
 from digest.diagnostics import Diagnostic, Location, Severity, display_path
 from digest.errors import OutputError
 from digest.model import OutputFile
@@ -29,15 +34,62 @@ MARKER_TEXT = b"This folder is built by Research Digest and replaced by every bu
 MAX_NAME_BYTES = 255
 
 
-def write_site(files: Sequence[OutputFile], out: Path, *, protected: Sequence[Path] = ()) -> None:
-    """Write files as the new content of out, atomically; raise OutputError if unsafe."""
+def write_site(
+    files: Sequence[OutputFile],
+    out: Path,
+    *,
+    protected: Sequence[Path] = (),
+    previous: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Write files as the new content of out; raise OutputError if unsafe.
+
+    previous maps each file out holds to its content hash, when that is known: then
+    only what changed is written. Returns the same map for the files now there.
+    """
     out = out.absolute()
     where = Location(display_path(out))
     problems = check_output_folder(out, protected) + check_output_paths(files)
     if problems:
         raise OutputError([Diagnostic(Severity.ERROR, where, p) for p in problems])
+    hashes = {file.path: content_hash(file.content) for file in files}
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
+    if previous is not None and out.is_dir():
+        try:
+            _update_in_place(files, hashes, out, previous)
+        except OSError as exc:
+            raise OutputError(
+                [Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")]
+            ) from exc
+        return hashes
+    _write_new_folder(files, out, where)
+    return hashes
+
+
+def _update_in_place(
+    files: Sequence[OutputFile], hashes: Mapping[str, str], out: Path, previous: Mapping[str, str]
+) -> None:
+    for file in files:
+        if previous.get(file.path) == hashes[file.path]:
+            continue
+        target = out.joinpath(*PurePosixPath(file.path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
+        try:
+            temporary.write_bytes(file.content)
+            temporary.replace(target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    for path in sorted(set(previous) - set(hashes), reverse=True):
+        target = out.joinpath(*PurePosixPath(path).parts)
+        target.unlink(missing_ok=True)
+        for folder in target.parents:  # remove the folders this left empty
+            if folder == out or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         _chmod_like_a_new_folder(staging)

@@ -30,8 +30,10 @@ def build_digest(
     report: Report | None = None,
     base_url: str | None = None,
     strict: bool = False,
+    use_cache: bool = False,
 ) -> BuildResult:
-    """Build a digest with the repository's templates at a fixed time."""
+    """Build a digest with the repository's templates at a fixed time (by default from
+    nothing: tests of the build cache ask for it)."""
     return build(
         manifest,
         out=out,
@@ -40,6 +42,7 @@ def build_digest(
         base_url=base_url,
         strict=strict,
         now=BUILT_AT,
+        use_cache=use_cache,
     )
 
 

@@ -1,0 +1,290 @@
+"""The build cache: what the last build read and wrote, so the next one does only what changed.
+
+One SQLite file, ``.cache/build/cache.sqlite`` beside the manifest (never in the
+output folder), holds:
+
+- each input file's size, modification time and content hash, so an unchanged
+  file is not read again to know it is unchanged (as git's index does);
+- each write-up's rendered HTML, by the hash of its text;
+- for each output folder (site/, the one 'serve' uses...), the last successful
+  build into it: the fingerprint of everything it read, the hash of every file
+  it wrote there, and its diagnostics, which a build with nothing to do reports
+  again.
+
+Everything is keyed by content, and the whole cache is dropped when the
+program's own code or a library it renders with changes. A cache that cannot be
+read, or was written by another version of its format, is one warning and an
+empty cache: the build then does everything, and is never wrong. SQLite's
+transactions keep the file whole if a build is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
+
+CACHE_FILE = Path(".cache", "build", "cache.sqlite")
+FORMAT = "1"
+# The libraries whose output is in the site: a new version of one may change it.
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
+                       "pagefind", "pagefind_bin")  # fmt: skip
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS last_build (
+    out TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, folder TEXT NOT NULL,
+    diagnostics TEXT NOT NULL, pages INTEGER NOT NULL, feeds INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+    out TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (out, path));
+"""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """A hash of this program's own files and of the versions of the libraries it renders
+    with: when either changes, nothing cached can be trusted."""
+    digest = hashlib.blake2b(digest_size=20)
+    package = resources.files("digest")
+    for path in sorted(Path(str(package)).rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            digest.update(path.relative_to(str(package)).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for name in RENDERING_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last successful build read and wrote."""
+
+    fingerprint: str
+    out: str  # the output folder's absolute path
+    folder: str  # the output folder's identity: device, inode and the marker's mtime
+    diagnostics: tuple[Diagnostic, ...]
+    pages: int
+    feeds: int
+    outputs: dict[str, str]  # path -> content hash
+
+
+class BuildCache:
+    """The cache of one digest; a disabled cache remembers nothing and writes nothing."""
+
+    def __init__(self, connection: sqlite3.Connection | None) -> None:
+        self._db = connection
+        self._cached_writeups: set[str] = set()
+
+    @classmethod
+    def disabled(cls) -> BuildCache:
+        return cls(None)
+
+    @classmethod
+    def open(cls, root: Path, report: Report) -> BuildCache:
+        """Open (or create) the cache beside the manifest; on any problem, warn and start
+        again with an empty one."""
+        path = root / CACHE_FILE
+        try:
+            return cls(_connect(path))
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            report.warning(
+                Location(display_path(path)),
+                f"the build cache cannot be used ({exc}); building everything",
+            )
+        try:
+            path.unlink(missing_ok=True)
+            return cls(_connect(path))
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            report.warning(
+                Location(display_path(path)),
+                f"the build cache cannot be created ({exc}); building without one",
+            )
+            return cls.disabled()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- inputs -----------------------------------------------------------------------
+
+    def file_hashes(self, paths: Iterable[Path]) -> dict[str, str]:
+        """Hash each file, reading only those whose size or modification time changed."""
+        known: dict[str, tuple[int, int, str]] = {}
+        if self._db is not None:
+            rows = self._db.execute("SELECT path, size, mtime_ns, hash FROM inputs")
+            known = {path: (size, mtime, found) for path, size, mtime, found in rows}
+        hashes: dict[str, str] = {}
+        changed = []
+        for path in paths:
+            key = str(path)
+            try:
+                stat = path.stat()
+            except OSError:
+                hashes[key] = "unreadable"
+                continue
+            seen = known.get(key)
+            if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+                hashes[key] = seen[2]
+                continue
+            try:
+                hashes[key] = content_hash(path.read_bytes())
+            except OSError:
+                hashes[key] = "unreadable"
+                continue
+            changed.append((key, stat.st_size, stat.st_mtime_ns, hashes[key]))
+        if self._db is not None and changed:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changed)
+        return hashes
+
+    # -- write-ups --------------------------------------------------------------------
+
+    def __bool__(self) -> bool:
+        return self._db is not None
+
+    def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
+        """The cached HTML of the write-ups with these text hashes, where it is cached."""
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT hash, html FROM writeups WHERE hash IN ({marks})"
+            found.update(self._db.execute(query, batch))
+        self._cached_writeups = set(found)
+        return found
+
+    def keep_writeups(self, rendered: Mapping[str, str]) -> None:
+        """Remember these write-ups' HTML, and forget those no longer used."""
+        if self._db is None:
+            return
+        new = [(key, html) for key, html in rendered.items() if key not in self._cached_writeups]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new)
+            (count,) = self._db.execute("SELECT count(*) FROM writeups").fetchone()
+            if count != len(rendered):  # some are no longer used
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (hash TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM used")
+                self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in rendered))
+                self._db.execute("DELETE FROM writeups WHERE hash NOT IN (SELECT hash FROM used)")
+
+    # -- the last build ---------------------------------------------------------------
+
+    def last_build(self, out: Path) -> LastBuild | None:
+        """The last successful build into the folder out, if one is known."""
+        if self._db is None:
+            return None
+        row = self._db.execute(
+            "SELECT fingerprint, folder, diagnostics, pages, feeds FROM last_build WHERE out = ?",
+            (str(out),),
+        ).fetchone()
+        if row is None:
+            return None
+        fingerprint, folder, diagnostics, pages, feeds = row
+        outputs = dict(
+            self._db.execute("SELECT path, hash FROM outputs WHERE out = ?", (str(out),))
+        )
+        return LastBuild(fingerprint, str(out), folder, _read_diagnostics(diagnostics), pages,
+                         feeds, outputs)  # fmt: skip
+
+    def forget_build(self, out: Path) -> None:
+        """Say the folder out is being changed: until the new build is recorded, nothing is
+        known of what it holds (a killed build leaves it part old, part new)."""
+        if self._db is not None:
+            with self._db:
+                self._db.execute("DELETE FROM last_build WHERE out = ?", (str(out),))
+                self._db.execute("DELETE FROM outputs WHERE out = ?", (str(out),))
+
+    def record_build(self, build: LastBuild) -> None:
+        if self._db is None:
+            return
+        with self._db:
+            self._db.execute("DELETE FROM last_build WHERE out = ?", (build.out,))
+            self._db.execute("DELETE FROM outputs WHERE out = ?", (build.out,))
+            self._db.execute(
+                "INSERT INTO last_build VALUES (?, ?, ?, ?, ?, ?)",
+                (build.out, build.fingerprint, build.folder,
+                 _write_diagnostics(build.diagnostics), build.pages, build.feeds),
+            )  # fmt: skip
+            self._db.executemany(
+                "INSERT INTO outputs VALUES (?, ?, ?)",
+                ((build.out, path, found) for path, found in build.outputs.items()),
+            )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        with db:
+            db.executescript(_SCHEMA)
+        rows = dict(db.execute("SELECT name, value FROM meta"))
+        if not rows:
+            with db:
+                db.executemany("INSERT INTO meta VALUES (?, ?)",
+                               [("format", FORMAT), ("code", code_version())])  # fmt: skip
+        elif rows.get("format") != FORMAT:
+            raise ValueError(f"written in format {rows.get('format')!r}, not {FORMAT!r}")
+        elif rows.get("code") != code_version():  # a new version of the program: start again
+            with db:
+                for table in ("inputs", "writeups", "last_build", "outputs"):
+                    db.execute(f"DELETE FROM {table}")
+                db.execute("UPDATE meta SET value = ? WHERE name = 'code'", (code_version(),))
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _write_diagnostics(diagnostics: Iterable[Diagnostic]) -> str:
+    rows = [(int(d.severity), d.location.file, d.location.line, d.location.column, d.message,
+             d.hint) for d in diagnostics]  # fmt: skip
+    return json.dumps(rows)
+
+
+def _read_diagnostics(text: str) -> tuple[Diagnostic, ...]:
+    return tuple(
+        Diagnostic(Severity(severity), Location(file, line, column), message, hint)
+        for severity, file, line, column, message, hint in json.loads(text)
+    )
+
+
+def folder_identity(out: Path, marker: str) -> str:
+    """Which folder out is: a folder replaced or restored from elsewhere has another."""
+    try:
+        folder, mark = out.stat(), (out / marker).stat()
+    except OSError:
+        return ""
+    return f"{folder.st_dev}:{folder.st_ino}:{mark.st_ino}:{mark.st_mtime_ns}"
+
+
+def tree_files(folder: Path) -> list[Path]:
+    """Every file under a folder, in a stable order (none if it does not exist)."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        found += [Path(parent, name) for name in sorted(files)]
+    return found

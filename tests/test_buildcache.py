@@ -1,0 +1,247 @@
+"""The build cache: a rebuild writes only what changed, and is always what a full build is."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from digest import sitewriter
+from digest.buildcache import CACHE_FILE
+from digest.cli import main
+from digest.diagnostics import Report
+from digest.pipeline import BuildResult, build
+from tests.conftest import BUILT_AT, TEMPLATES, read_tree
+
+
+def build_with_cache(manifest: Path, out: Path, templates: Path, report: Report) -> BuildResult:
+    return build(manifest, out=out, report=report, templates=templates, now=BUILT_AT)
+
+
+def full_build(manifest: Path, out: Path, templates: Path) -> dict[str, bytes]:
+    """What a build from nothing, with no cache, writes."""
+    shutil.rmtree(out, ignore_errors=True)
+    build(manifest, out=out, report=Report(), templates=templates, now=BUILT_AT, use_cache=False)
+    return read_tree(out)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in folder.rglob("*") if p.is_file()}  # fmt: skip
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+NEW_SOURCE = """
+  - id: added-later
+    kind: report
+    title: A report added later
+    url: https://later.test/report
+    publisher: A later publisher
+    published: 2026-02-03
+    added: 2026-02-20
+    topics: [quiet]
+    document: content/added-later.md
+    summary: A report added by the edit sequence.
+"""
+
+
+def edits(digest: Path, templates: Path) -> list[tuple[str, Callable[[], None]]]:
+    manifest = digest / "sources.yaml"
+
+    def add_source() -> None:
+        (digest / "content" / "added-later.md").write_text("## Summary\n\nAdded later.\n")
+        manifest.write_text(manifest.read_text() + NEW_SOURCE)
+
+    def delete_source() -> None:
+        text = manifest.read_text()
+        manifest.write_text(text.replace(NEW_SOURCE, ""))
+        (digest / "content" / "added-later.md").unlink()
+
+    return [
+        ("add a source", add_source),
+        (
+            "change a write-up",
+            lambda: edit(digest / "content" / "crlf-article.md", "line", "line, corrected,"),
+        ),
+        (
+            "change a source's entry",
+            lambda: edit(manifest, "A news report whose copy", "A news article whose copy"),
+        ),
+        ("delete a source", delete_source),
+        (
+            "change a topic",
+            lambda: edit(manifest, "A topic with one source", "A topic with a single source"),
+        ),
+        (
+            "change a template",
+            lambda: edit(templates / "base.html", "</footer>", "</footer>\n<!-- edited -->"),
+        ),
+        (
+            "change the stylesheet",
+            lambda: edit(templates / "static" / "style.css", "\n", "\n/* edited */\n"),
+        ),
+        (
+            "change the site settings",
+            lambda: edit(manifest, "title: Test Digest", "title: The Test Digest"),
+        ),
+        (
+            "change petition data",
+            lambda: edit(
+                digest / "data" / "petitions" / "uk-parliament" / "100001.json",
+                '"signature_count": ',
+                '"signature_count": 1',
+            ),
+        ),
+        ("change nothing", lambda: None),
+    ]
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    return copy
+
+
+def test_every_rebuild_is_byte_identical_to_a_full_build(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    for label, change in edits(test_digest.parent, templates):
+        before = mtimes(out)
+        change()
+        result = build_with_cache(test_digest, out, templates, Report())
+        assert read_tree(out) == full_build(test_digest, fresh, templates), label
+        after = mtimes(out)
+        kept = [path for path in before.keys() & after.keys() if before[path] == after[path]]
+        touched = (set(before) ^ set(after)) | {p for p in before.keys() & after.keys()
+                                                 if before[p] != after[p]}  # fmt: skip
+        assert result.written == len(touched), label  # it says what it wrote
+        assert kept, label  # no edit here changes every file
+        if label == "change nothing":
+            assert result.up_to_date and result.written == 0
+
+
+def test_a_write_up_edit_rewrites_its_page_and_leaves_unrelated_pages_alone(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    before = mtimes(out)
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    build_with_cache(test_digest, out, templates, Report())
+    after = mtimes(out)
+    changed = sorted(p for p in after if before.get(p) != after[p])
+    assert "sources/crlf-article/index.html" in changed
+    for unchanged in ("about/index.html", "sources/annual-report/index.html",
+                      "static/style.css", "sources/petition-100001/cite.bib"):  # fmt: skip
+        assert unchanged not in changed
+
+
+def test_a_build_with_nothing_changed_reports_the_same_problems(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    first, again = Report(), Report()
+    build_with_cache(test_digest, out, templates, first)
+    result = build_with_cache(test_digest, out, templates, again)
+    assert result.up_to_date
+    assert list(again.sorted()) == list(first.sorted()) and first.diagnostics  # it has warnings
+
+
+def test_the_command_says_what_it_did(
+    test_digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770000000")  # else the build time is new each run
+    out = tmp_path / "site"
+    args = ["build", "--manifest", str(test_digest), "--templates", str(TEMPLATES),
+            "--out", str(out), "-q"]  # fmt: skip
+
+    def run(*extra: str) -> str:
+        err = io.StringIO()
+        assert main([*args[:-1], *extra], stderr=err) == 0
+        return err.getvalue().splitlines()[-1]
+
+    assert run().startswith("built 27 pages and 8 feeds into ")
+    assert run().endswith("/ is up to date: 27 pages and 8 feeds, nothing changed (1 warning)")
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    assert re.search(r"/, ([2-9]|1\d) files changed \(1 warning\)$", run())  # page, feeds, index
+    assert run("--no-cache").startswith("built 27 pages and 8 feeds into ")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda db: db.write_bytes(b"not a database at all" * 100),
+        lambda db: (
+            sqlite3.connect(db)
+            .execute("UPDATE meta SET value = '99' WHERE name = 'format'")
+            .connection.commit()
+        ),
+        lambda db: db.write_bytes(db.read_bytes()[: len(db.read_bytes()) // 2]),
+    ],
+    ids=["not a database", "foreign format", "truncated"],
+)
+def test_a_damaged_cache_is_a_warning_and_a_full_build(
+    test_digest: Path, templates: Path, tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    database = test_digest.parent / CACHE_FILE
+    for extra in ("-wal", "-shm"):
+        Path(f"{database}{extra}").unlink(missing_ok=True)
+    damage(database)
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    report = Report()
+    result = build_with_cache(test_digest, out, templates, report)
+    messages = [d.message for d in report.diagnostics if "build cache" in d.message]
+    assert len(messages) == 1 and messages[0].endswith("building everything"), messages
+    assert not result.up_to_date
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
+    assert build_with_cache(test_digest, out, templates, Report()).up_to_date  # usable again
+
+
+def test_a_build_killed_while_writing_is_followed_by_a_full_one(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    real = sitewriter._update_in_place
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if killed midway: the cache must not trust out
+
+    monkeypatch.setattr(sitewriter, "_update_in_place", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build_with_cache(test_digest, out, templates, Report())
+    monkeypatch.setattr(sitewriter, "_update_in_place", real)
+    result = build_with_cache(test_digest, out, templates, Report())
+    assert not result.updated  # the folder was replaced whole
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
+
+
+def test_an_output_folder_replaced_by_hand_is_built_again(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    expected = read_tree(out)
+    (out / "about" / "index.html").unlink()
+    shutil.copytree(out, tmp_path / "copy")
+    shutil.rmtree(out)
+    (tmp_path / "copy").rename(out)
+    result = build_with_cache(test_digest, out, templates, Report())
+    assert not result.up_to_date
+    assert read_tree(out) == expected
