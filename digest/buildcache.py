@@ -24,7 +24,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
@@ -33,6 +34,7 @@ from pathlib import Path
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
+BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
 FORMAT = "1"
 # The libraries whose output is in the site: a new version of one may change it.
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
@@ -87,10 +89,18 @@ class LastBuild:
 
 
 class BuildCache:
-    """The cache of one digest; a disabled cache remembers nothing and writes nothing."""
+    """The cache of one digest; a disabled cache remembers nothing and writes nothing.
 
-    def __init__(self, connection: sqlite3.Connection | None) -> None:
+    If the database fails while a build uses it (a disk error, another process holding
+    it too long), the cache says so once and is disabled for the rest of the build.
+    """
+
+    def __init__(
+        self, connection: sqlite3.Connection | None, report: Report | None = None, where: str = ""
+    ) -> None:
         self._db = connection
+        self._report = report
+        self._where = where
         self._cached_writeups: set[str] = set()
 
     @classmethod
@@ -102,27 +112,40 @@ class BuildCache:
         """Open (or create) the cache beside the manifest; on any problem, warn and start
         again with an empty one."""
         path = root / CACHE_FILE
+        where = display_path(path)
         try:
-            return cls(_connect(path))
+            return cls(_connect(path), report, where)
         except (sqlite3.Error, OSError, ValueError) as exc:
-            report.warning(
-                Location(display_path(path)),
-                f"the build cache cannot be used ({exc}); building everything",
-            )
+            report.warning(Location(where), f"the build cache cannot be used ({exc}); "
+                           "building everything")  # fmt: skip
         try:
-            path.unlink(missing_ok=True)
-            return cls(_connect(path))
+            for extra in ("", "-wal", "-shm"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            return cls(_connect(path), report, where)
         except (sqlite3.Error, OSError, ValueError) as exc:
-            report.warning(
-                Location(display_path(path)),
-                f"the build cache cannot be created ({exc}); building without one",
-            )
+            report.warning(Location(where), f"the build cache cannot be created ({exc}); "
+                           "building without one")  # fmt: skip
             return cls.disabled()
+
+    def __bool__(self) -> bool:
+        return self._db is not None
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    @contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
+        """Use the database; on a database error, warn and go on without it."""
+        assert self._db is not None
+        try:
+            yield self._db
+        except sqlite3.Error as exc:
+            self.close()
+            if self._report is not None:
+                self._report.warning(Location(self._where), f"the build cache failed ({exc}); "
+                                     "going on without it")  # fmt: skip
 
     # -- inputs -----------------------------------------------------------------------
 
@@ -130,36 +153,32 @@ class BuildCache:
         """Hash each file, reading only those whose size or modification time changed."""
         known: dict[str, tuple[int, int, str]] = {}
         if self._db is not None:
-            rows = self._db.execute("SELECT path, size, mtime_ns, hash FROM inputs")
-            known = {path: (size, mtime, found) for path, size, mtime, found in rows}
+            with self._using() as db:
+                rows = db.execute("SELECT path, size, mtime_ns, hash FROM inputs")
+                known = {path: (size, mtime, found) for path, size, mtime, found in rows}
         hashes: dict[str, str] = {}
         changed = []
         for path in paths:
             key = str(path)
             try:
                 stat = path.stat()
-            except OSError:
-                hashes[key] = "unreadable"
-                continue
-            seen = known.get(key)
-            if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
-                hashes[key] = seen[2]
-                continue
-            try:
+                seen = known.get(key)
+                if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+                    hashes[key] = seen[2]
+                    continue
                 hashes[key] = content_hash(path.read_bytes())
             except OSError:
-                hashes[key] = "unreadable"
+                hashes[key] = "unreadable"  # the build will say why
                 continue
             changed.append((key, stat.st_size, stat.st_mtime_ns, hashes[key]))
-        if self._db is not None and changed:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changed)
+        if self._db is not None and (changed or len(known) != len(hashes)):
+            with self._using() as db, db:
+                db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changed)
+                gone = [(path,) for path in known.keys() - hashes.keys()]
+                db.executemany("DELETE FROM inputs WHERE path = ?", gone)
         return hashes
 
     # -- write-ups --------------------------------------------------------------------
-
-    def __bool__(self) -> bool:
-        return self._db is not None
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
         """The cached HTML of the write-ups with these text hashes, where it is cached."""
@@ -167,11 +186,12 @@ class BuildCache:
             return {}
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            query = f"SELECT hash, html FROM writeups WHERE hash IN ({marks})"
-            found.update(self._db.execute(query, batch))
+        with self._using() as db:
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                query = f"SELECT hash, html FROM writeups WHERE hash IN ({marks})"
+                found.update(db.execute(query, batch))
         self._cached_writeups = set(found)
         return found
 
@@ -180,14 +200,14 @@ class BuildCache:
         if self._db is None:
             return
         new = [(key, html) for key, html in rendered.items() if key not in self._cached_writeups]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new)
-            (count,) = self._db.execute("SELECT count(*) FROM writeups").fetchone()
+        with self._using() as db, db:
+            db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new)
+            (count,) = db.execute("SELECT count(*) FROM writeups").fetchone()
             if count != len(rendered):  # some are no longer used
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (hash TEXT PRIMARY KEY)")
-                self._db.execute("DELETE FROM used")
-                self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in rendered))
-                self._db.execute("DELETE FROM writeups WHERE hash NOT IN (SELECT hash FROM used)")
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (hash TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in rendered))
+                db.execute("DELETE FROM writeups WHERE hash NOT IN (SELECT hash FROM used)")
 
     # -- the last build ---------------------------------------------------------------
 
@@ -195,39 +215,43 @@ class BuildCache:
         """The last successful build into the folder out, if one is known."""
         if self._db is None:
             return None
-        row = self._db.execute(
-            "SELECT fingerprint, folder, diagnostics, pages, feeds FROM last_build WHERE out = ?",
-            (str(out),),
-        ).fetchone()
-        if row is None:
-            return None
-        fingerprint, folder, diagnostics, pages, feeds = row
-        outputs = dict(
-            self._db.execute("SELECT path, hash FROM outputs WHERE out = ?", (str(out),))
-        )
-        return LastBuild(fingerprint, str(out), folder, _read_diagnostics(diagnostics), pages,
-                         feeds, outputs)  # fmt: skip
+        with self._using() as db:
+            row = db.execute(
+                "SELECT fingerprint, folder, diagnostics, pages, feeds FROM last_build "
+                "WHERE out = ?",
+                (str(out),),
+            ).fetchone()
+            if row is None:
+                return None
+            fingerprint, folder, diagnostics, pages, feeds = row
+            rows = db.execute("SELECT path, hash FROM outputs WHERE out = ?", (str(out),))
+            return LastBuild(fingerprint, str(out), folder, _read_diagnostics(diagnostics),
+                             pages, feeds, dict(rows))  # fmt: skip
+        return None  # the database failed
 
-    def forget_build(self, out: Path) -> None:
+    def forget_build(self, out: Path) -> bool:
         """Say the folder out is being changed: until the new build is recorded, nothing is
-        known of what it holds (a killed build leaves it part old, part new)."""
-        if self._db is not None:
-            with self._db:
-                self._db.execute("DELETE FROM last_build WHERE out = ?", (str(out),))
-                self._db.execute("DELETE FROM outputs WHERE out = ?", (str(out),))
+        known of what it holds (a killed build leaves it part old, part new). False if
+        that could not be recorded: then out must be replaced whole, not changed."""
+        if self._db is None:
+            return False
+        with self._using() as db, db:
+            db.execute("DELETE FROM last_build WHERE out = ?", (str(out),))
+            db.execute("DELETE FROM outputs WHERE out = ?", (str(out),))
+            return True
+        return False
 
     def record_build(self, build: LastBuild) -> None:
         if self._db is None:
             return
-        with self._db:
-            self._db.execute("DELETE FROM last_build WHERE out = ?", (build.out,))
-            self._db.execute("DELETE FROM outputs WHERE out = ?", (build.out,))
-            self._db.execute(
-                "INSERT INTO last_build VALUES (?, ?, ?, ?, ?, ?)",
+        with self._using() as db, db:
+            db.execute("DELETE FROM outputs WHERE out = ?", (build.out,))
+            db.execute(
+                "INSERT OR REPLACE INTO last_build VALUES (?, ?, ?, ?, ?, ?)",
                 (build.out, build.fingerprint, build.folder,
                  _write_diagnostics(build.diagnostics), build.pages, build.feeds),
             )  # fmt: skip
-            self._db.executemany(
+            db.executemany(
                 "INSERT INTO outputs VALUES (?, ?, ?)",
                 ((build.out, path, found) for path, found in build.outputs.items()),
             )
@@ -235,7 +259,7 @@ class BuildCache:
 
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")

@@ -103,8 +103,10 @@ def build(
         with timings.stage("search index"):
             files = (*files, *search_bundle(files))
         with timings.stage("write"):
-            previous = last.outputs if last is not None and known else None
-            cache.forget_build(out)  # until it is recorded, what out holds is not known
+            # Until the new build is recorded, what out holds is not known: if that cannot be
+            # said, out is replaced whole, never changed in place.
+            forgotten = cache.forget_build(out)
+            previous = last.outputs if last is not None and known and forgotten else None
             outputs = write_site(files, out, protected=protected_paths(inputs), previous=previous)
             written = _changes(previous, outputs)
             result = BuildResult.of(out, files, written, updated=previous is not None)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import sitewriter
+from digest import buildcache, sitewriter
 from digest.buildcache import CACHE_FILE
 from digest.cli import main
 from digest.diagnostics import Report
@@ -245,3 +245,26 @@ def test_an_output_folder_replaced_by_hand_is_built_again(
     result = build_with_cache(test_digest, out, templates, Report())
     assert not result.up_to_date
     assert read_tree(out) == expected
+
+
+def test_a_cache_another_process_holds_is_a_warning_and_a_safe_build(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    monkeypatch.setattr(buildcache, "BUSY_TIMEOUT", 0.05)
+    holder = sqlite3.connect(test_digest.parent / CACHE_FILE)
+    holder.execute("BEGIN EXCLUSIVE")  # another build, writing
+    try:
+        report = Report()
+        result = build_with_cache(test_digest, out, templates, report)
+    finally:
+        holder.rollback()
+        holder.close()
+    messages = [d.message for d in report.diagnostics if "build cache" in d.message]
+    assert messages == ["the build cache failed (database is locked); going on without it"]
+    assert not result.updated  # it could not say it was changing out: it replaced it whole
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
+    again = build_with_cache(test_digest, out, templates, Report())
+    assert not again.up_to_date and read_tree(out) == read_tree(fresh)
