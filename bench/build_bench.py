@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,19 +67,20 @@ def measure(manifest: Path) -> Run:
 
 
 def edits(folder: Path) -> dict[str, Callable[[int], None]]:
-    """The changes a rebuild is timed after; each run makes a different change."""
+    """The changes a rebuild is timed after; each run, of each benchmark, makes a new one."""
+    session = time.strftime("%Y%m%dT%H%M%S")
 
     def source_text(run: int) -> None:
         with (folder / "content" / f"{EDITED_SOURCE}.md").open("a") as f:
-            f.write(f"\nA sentence added by benchmark run {run}.\n")
+            f.write(f"\nA sentence added by benchmark run {session}-{run}.\n")
 
     def topic(run: int) -> None:
         _replace_line(folder / "sources.yaml", f"  - id: {EDITED_TOPIC}", 2,
-                      f"      Summary rewritten by benchmark run {run}.")  # fmt: skip
+                      f"      Summary rewritten by benchmark run {session}-{run}.")  # fmt: skip
 
     def template(run: int) -> None:
         with (folder / "templates" / EDITED_TEMPLATE).open("a") as f:
-            f.write(f"{{# changed by benchmark run {run} #}}\n")
+            f.write(f"{{# changed by benchmark run {session}-{run} #}}\n")
 
     return {
         "rebuild, nothing changed": lambda run: None,
@@ -116,6 +118,8 @@ def bench(size: int, runs: int, work: Path) -> list[tuple[str, Run, list[Run]]]:
         for run in range(runs):
             change(run)
             found.append(measure(manifest))
+            if label != "rebuild, nothing changed" and found[-1].stages.keys() == {"fingerprint"}:
+                sys.exit(f"{label}: the change changed nothing")
         rows.append((label, _median(found), found))
     return rows
 

@@ -6,6 +6,7 @@ output folder), holds:
 - each input file's size, modification time and content hash, so an unchanged
   file is not read again to know it is unchanged (as git's index does);
 - each write-up's rendered HTML, by the hash of its text;
+- the hash of each page and stylesheet the guard found nothing wrong with;
 - for each output folder (site/, the one 'serve' uses...), the last successful
   build into it: the fingerprint of everything it read, the hash of every file
   it wrote there, and its diagnostics, which a build with nothing to do reports
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS guarded (hash TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS last_build (
     out TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, folder TEXT NOT NULL,
     diagnostics TEXT NOT NULL, pages INTEGER NOT NULL, feeds INTEGER NOT NULL);
@@ -209,6 +211,24 @@ class BuildCache:
                 db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in rendered))
                 db.execute("DELETE FROM writeups WHERE hash NOT IN (SELECT hash FROM used)")
 
+    # -- the guard --------------------------------------------------------------------
+
+    def guarded(self) -> set[str]:
+        """The hashes of the pages and stylesheets the guard has passed."""
+        if self._db is None:
+            return set()
+        with self._using() as db:
+            return {found for (found,) in db.execute("SELECT hash FROM guarded")}
+        return set()
+
+    def keep_guarded(self, hashes: Iterable[str]) -> None:
+        """Remember exactly these as passed: those of the pages the site has now."""
+        if self._db is None:
+            return
+        with self._using() as db, db:
+            db.execute("DELETE FROM guarded")
+            db.executemany("INSERT OR IGNORE INTO guarded VALUES (?)", ((h,) for h in hashes))
+
     # -- the last build ---------------------------------------------------------------
 
     def last_build(self, out: Path) -> LastBuild | None:
@@ -274,7 +294,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise ValueError(f"written in format {rows.get('format')!r}, not {FORMAT!r}")
         elif rows.get("code") != code_version():  # a new version of the program: start again
             with db:
-                for table in ("inputs", "writeups", "last_build", "outputs"):
+                for table in ("inputs", "writeups", "guarded", "last_build", "outputs"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("UPDATE meta SET value = ? WHERE name = 'code'", (code_version(),))
     except BaseException:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,23 +56,34 @@ def _element_needle(tag: str, attribute: str = "") -> str:
     return rf"<{re.escape(tag)}\b" + (rf"[^>]*\b{re.escape(attribute)}\s*=" if attribute else "")
 
 
-def check_output(files: Sequence[OutputFile], templates: Path, report: Report) -> None:
-    """Report every page and stylesheet that would show media or load from elsewhere."""
+def check_output(
+    files: Sequence[OutputFile],
+    templates: Path,
+    report: Report,
+    known_clean: Callable[[OutputFile], bool] = lambda file: False,
+) -> list[OutputFile]:
+    """Report every page and stylesheet that would show media or load from elsewhere.
+
+    known_clean tells of a file whose bytes were checked before with no problem (the
+    build cache remembers them); returns the files checked here and found clean.
+    """
     found: dict[Problem, list[str]] = {}
+    clean = []
     for file in files:
-        if file.path.endswith(".html"):
-            problems = page_problems(file.content.decode("utf-8"))
-        elif file.path.endswith(".css"):
-            problems = stylesheet_problems(file.content.decode("utf-8"))
-        else:
+        if not file.path.endswith((".html", ".css")) or known_clean(file):
             continue
+        text = file.content.decode("utf-8")
+        problems = page_problems(text) if file.path.endswith(".html") else stylesheet_problems(text)
+        if not problems:
+            clean.append(file)
         for problem in problems:
             found.setdefault(problem, []).append(file.path)
-    sources = _template_sources(templates)
+    sources = _template_sources(templates) if found else []
     for problem, paths in found.items():
         shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         where = _find(problem.needle, sources) or Location("(site)")
         report.error(where, f"{problem.message} (in {shown})", problem.hint)
+    return clean
 
 
 def page_problems(html: str) -> list[Problem]:

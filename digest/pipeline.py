@@ -97,9 +97,15 @@ def build(
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache)  # fmt: skip
         files = render_site(inputs, timings)
-        with timings.stage("guard"):
-            check_output(files, inputs.theme.folder, report)  # no media, nothing from elsewhere
+        with timings.stage("guard"):  # no media, nothing from elsewhere
+            passed = cache.guarded()
+            hashes = {f.path: content_hash(f.content) for f in files
+                      if f.path.endswith((".html", ".css"))}  # fmt: skip
+            newly = check_output(files, inputs.theme.folder, report,
+                                 known_clean=lambda file: hashes[file.path] in passed)  # fmt: skip
+            passed_now = {hashes[f.path] for f in newly} | (passed & set(hashes.values()))
         stop_if_failed(report, strict)
+        cache.keep_guarded(passed_now)
         with timings.stage("search index"):
             files = (*files, *search_bundle(files))
         with timings.stage("write"):

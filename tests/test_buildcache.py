@@ -15,6 +15,7 @@ from digest import buildcache, sitewriter
 from digest.buildcache import CACHE_FILE
 from digest.cli import main
 from digest.diagnostics import Report
+from digest.errors import BuildFailed
 from digest.pipeline import BuildResult, build
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
 
@@ -268,3 +269,15 @@ def test_a_cache_another_process_holds_is_a_warning_and_a_safe_build(
     assert read_tree(out) == full_build(test_digest, fresh, templates)
     again = build_with_cache(test_digest, out, templates, Report())
     assert not again.up_to_date and read_tree(out) == read_tree(fresh)
+
+
+def test_the_guard_checks_every_page_whose_bytes_changed(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    edit(templates / "base.html", "</footer>", '</footer>\n<img src="x.png" alt="">')
+    report = Report()
+    with pytest.raises(BuildFailed):
+        build_with_cache(test_digest, out, templates, report)
+    assert any(d.message.startswith("<img> would show an image") for d in report.diagnostics)
