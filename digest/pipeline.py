@@ -84,44 +84,64 @@ def build(
         before = len(report.diagnostics)  # from here, what a build with no change repeats
         with timings.stage("fingerprint"):
             built_at = now or build_time()
+            options = {"base_url": base_url, "strict": strict, "built_at": built_at.isoformat(),
+                       "out": str(out)}  # fmt: skip
             fingerprint = input_fingerprint(
-                manifest_path, templates or root / "templates", cache,
-                {"base_url": base_url, "strict": strict, "built_at": built_at.isoformat(),
-                 "out": str(out)},
-            )  # fmt: skip
-            last = cache.last_build(out)
-            known = last is not None and last.folder == folder_identity(out, MARKER)
-        if last is not None and known and last.fingerprint == fingerprint:
+                manifest_path, templates or root / "templates", cache, options
+            )
+            last = last_build_into(out, cache)
+        if last is not None and last.fingerprint == fingerprint:
             report.extend(last.diagnostics)
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache)  # fmt: skip
         files = render_site(inputs, timings)
-        with timings.stage("guard"):  # no media, nothing from elsewhere
-            passed = cache.guarded()
-            hashes = {f.path: content_hash(f.content) for f in files
-                      if f.path.endswith((".html", ".css"))}  # fmt: skip
-            newly = check_output(files, inputs.theme.folder, report,
-                                 known_clean=lambda file: hashes[file.path] in passed)  # fmt: skip
-            passed_now = {hashes[f.path] for f in newly} | (passed & set(hashes.values()))
+        with timings.stage("guard"):
+            guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
         stop_if_failed(report, strict)
-        cache.keep_guarded(passed_now)
         with timings.stage("search index"):
             files = (*files, *search_bundle(files))
         with timings.stage("write"):
-            # Until the new build is recorded, what out holds is not known: if that cannot be
-            # said, out is replaced whole, never changed in place.
-            forgotten = cache.forget_build(out)
-            previous = last.outputs if last is not None and known and forgotten else None
-            outputs = write_site(files, out, protected=protected_paths(inputs), previous=previous)
-            written = _changes(previous, outputs)
-            result = BuildResult.of(out, files, written, updated=previous is not None)
-            cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
-                                         tuple(report.diagnostics[before:]), result.pages,
-                                         result.feeds, outputs))  # fmt: skip
+            result, outputs = write(files, out, protected_paths(inputs), cache, last)
+        cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
+                                     tuple(report.diagnostics[before:]), result.pages,
+                                     result.feeds, outputs))  # fmt: skip
         return result
     finally:
         cache.close()
+
+
+def last_build_into(out: Path, cache: BuildCache) -> LastBuild | None:
+    """The last build into out, if out is still the folder it left."""
+    last = cache.last_build(out)
+    return last if last is not None and last.folder == folder_identity(out, MARKER) else None
+
+
+def guard(files: Sequence[OutputFile], templates: Path, report: Report, cache: BuildCache) -> None:
+    """Check every page and stylesheet but those whose bytes the guard has passed before."""
+    passed = cache.guarded()
+    hashes = {f.path: content_hash(f.content) for f in files if f.path.endswith((".html", ".css"))}
+    newly = check_output(
+        files, templates, report, known_clean=lambda file: hashes[file.path] in passed
+    )
+    cache.keep_guarded({hashes[f.path] for f in newly} | (passed & set(hashes.values())))
+
+
+def write(
+    files: Sequence[OutputFile],
+    out: Path,
+    protected: Sequence[Path],
+    cache: BuildCache,
+    last: LastBuild | None,
+) -> tuple[BuildResult, dict[str, str]]:
+    """Write the site: only what changed when the cache knows what out holds."""
+    # Until the new build is recorded, what out holds is not known; if that cannot be
+    # recorded, out is replaced whole, never changed in place.
+    forgotten = cache.forget_build(out)
+    previous = last.outputs if last is not None and forgotten else None
+    outputs = write_site(files, out, protected=protected, previous=previous)
+    result = BuildResult.of(out, files, _changes(previous, outputs), updated=previous is not None)
+    return result, outputs
 
 
 def input_fingerprint(
