@@ -84,8 +84,13 @@ def build(
         before = len(report.diagnostics)  # from here, what a build with no change repeats
         with timings.stage("fingerprint"):
             built_at = now or build_time()
-            options = {"base_url": base_url, "strict": strict, "built_at": built_at.isoformat(),
-                       "out": str(out)}  # fmt: skip
+            options = {
+                "base_url": base_url,
+                "strict": strict,
+                "built_at": built_at.isoformat(),
+                "out": str(out),
+                "cwd": str(Path.cwd()),  # diagnostics name paths from it
+            }
             fingerprint = input_fingerprint(
                 manifest_path, templates or root / "templates", cache, options
             )
