@@ -5,6 +5,9 @@ output folder), holds:
 
 - each input file's size, modification time and content hash, so an unchanged
   file is not read again to know it is unchanged (as git's index does);
+- the manifest's model and diagnostics, by the hash of its text, the list of
+  files under content/ and the working directory (a pickle: this cache is the
+  build's own, never a contributor's);
 - each write-up's rendered HTML, by the hash of its text;
 - the hash of each page and stylesheet the guard found nothing wrong with;
 - for each output folder (site/, the one 'serve' uses...), the last successful
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +37,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
+from digest.model import Manifest
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
@@ -47,6 +52,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS guarded (hash TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, model BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS last_build (
     out TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, folder TEXT NOT NULL,
     diagnostics TEXT NOT NULL, pages INTEGER NOT NULL, feeds INTEGER NOT NULL);
@@ -180,6 +186,29 @@ class BuildCache:
                 db.executemany("DELETE FROM inputs WHERE path = ?", gone)
         return hashes
 
+    # -- the manifest -----------------------------------------------------------------
+
+    def manifest(self, key: str) -> tuple[Manifest, tuple[Diagnostic, ...]] | None:
+        """The model and diagnostics of a manifest read before, if this key's is cached."""
+        if self._db is None:
+            return None
+        with self._using() as db:
+            row = db.execute("SELECT model FROM manifest WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found: tuple[Manifest, tuple[Diagnostic, ...]] = pickle.loads(row[0])
+                return found
+        return None
+
+    def keep_manifest(
+        self, key: str, manifest: Manifest, diagnostics: Iterable[Diagnostic]
+    ) -> None:
+        if self._db is None:
+            return
+        model = pickle.dumps((manifest, tuple(diagnostics)), protocol=pickle.HIGHEST_PROTOCOL)
+        with self._using() as db, db:
+            db.execute("DELETE FROM manifest")
+            db.execute("INSERT INTO manifest VALUES (?, ?)", (key, model))
+
     # -- write-ups --------------------------------------------------------------------
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
@@ -294,7 +323,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise ValueError(f"written in format {rows.get('format')!r}, not {FORMAT!r}")
         elif rows.get("code") != code_version():  # a new version of the program: start again
             with db:
-                for table in ("inputs", "writeups", "guarded", "last_build", "outputs"):
+                for table in ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("UPDATE meta SET value = ? WHERE name = 'code'", (code_version(),))
     except BaseException:

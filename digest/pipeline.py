@@ -190,7 +190,7 @@ def load_inputs(
     still stop everything.
     """
     timings = timings or Timings()
-    manifest = load_manifest(manifest_path, report, timings=timings)
+    manifest = load_manifest_cached(manifest_path, report, timings, cache or BuildCache.disabled())
     stop_if_failed(report, strict)
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
@@ -205,6 +205,36 @@ def load_inputs(
         stop_if_failed(report, strict)
     assert theme is not None
     return Inputs(Digest(manifest, documents, petitions, about, now or build_time()), theme)
+
+
+def load_manifest_cached(
+    manifest_path: Path, report: Report, timings: Timings, cache: BuildCache
+) -> Manifest | None:
+    """Load the manifest, or take its model from the cache when neither it nor the list of
+    write-ups (which it checks exist) changed; its diagnostics are reported either way."""
+    key = _manifest_key(manifest_path) if cache else None
+    if key is not None and (cached := cache.manifest(key)) is not None:
+        report.extend(cached[1])
+        return cached[0]
+    before = len(report.diagnostics)
+    manifest = load_manifest(manifest_path, report, timings=timings)
+    if key is not None and manifest is not None:
+        cache.keep_manifest(key, manifest, report.diagnostics[before:])
+    return manifest
+
+
+def _manifest_key(manifest_path: Path) -> str | None:
+    """What the manifest's model depends on: its text, the files under content/ (and where
+    each link among them points), the working directory that diagnostics name paths from."""
+    try:
+        text = manifest_path.read_bytes()
+    except OSError:
+        return None  # load_manifest says why
+    content = manifest_path.parent / "content"
+    files = [[str(p), str(p.readlink()) if p.is_symlink() else ""] for p in tree_files(content)]
+    where = [str(manifest_path.absolute()), str(content.resolve()), str(Path.cwd())]
+    described = [content_hash(text), where, files]
+    return content_hash(json.dumps(described).encode())
 
 
 def render_site(inputs: Inputs, timings: Timings | None = None) -> tuple[OutputFile, ...]:

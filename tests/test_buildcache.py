@@ -281,3 +281,21 @@ def test_the_guard_checks_every_page_whose_bytes_changed(
     with pytest.raises(BuildFailed):
         build_with_cache(test_digest, out, templates, report)
     assert any(d.message.startswith("<img> would show an image") for d in report.diagnostics)
+
+
+def test_a_cached_manifest_reports_what_reading_it_would(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    cached, fresh = Report(), Report()
+    build_with_cache(test_digest, out, templates, cached)  # the manifest's model from the cache
+    build(test_digest, out=tmp_path / "fresh", report=fresh, templates=templates, now=BUILT_AT,
+          use_cache=False)  # fmt: skip
+    assert list(cached.sorted()) == list(fresh.sorted()) and fresh.diagnostics
+    (test_digest.parent / "content" / "annual-report.md").unlink()  # the manifest names it
+    report = Report()
+    with pytest.raises(BuildFailed):
+        build_with_cache(test_digest, out, templates, report)
+    assert any("'content/annual-report.md' does not exist" in d.message for d in report.diagnostics)
