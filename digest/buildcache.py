@@ -37,6 +37,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
+from digest.files import content_hash
 from digest.model import Manifest
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
@@ -59,10 +60,6 @@ CREATE TABLE IF NOT EXISTS last_build (
 CREATE TABLE IF NOT EXISTS outputs (
     out TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (out, path));
 """
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 @cache

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from digest.buildcache import BuildCache, content_hash
+from digest.buildcache import BuildCache
 from digest.diagnostics import Location, Report, did_you_mean, display_path
-from digest.files import read_text
+from digest.files import content_hash, read_text
 from digest.model import Document, Manifest
 from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 

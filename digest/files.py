@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -73,3 +74,8 @@ def remove_temp_files(folder: Path) -> None:
         for leftover in folder.rglob(TEMP_PREFIX + "*"):
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink(missing_ok=True)
+
+
+def content_hash(data: bytes) -> str:
+    """The hash the build cache knows content by."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.diagnostics import Location
+from digest.files import content_hash
 
 UNPLACED = Location("sources.yaml")  # for a Site made outside the manifest loader (tests)
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -362,3 +363,8 @@ class OutputFile:
 
     path: str
     content: bytes
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The hash of its bytes, computed once (the guard and the writer both need it)."""
+        return content_hash(self.content)

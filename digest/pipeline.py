@@ -14,7 +14,6 @@ from digest.buildcache import (
     BuildCache,
     LastBuild,
     code_version,
-    content_hash,
     folder_identity,
     tree_files,
 )
@@ -22,6 +21,7 @@ from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.documents import load_about, load_documents
 from digest.errors import BuildFailed
 from digest.feeds import render_feeds
+from digest.files import content_hash
 from digest.guard import check_output
 from digest.manifest import load_manifest
 from digest.model import Digest, Manifest, OutputFile
@@ -125,11 +125,9 @@ def last_build_into(out: Path, cache: BuildCache) -> LastBuild | None:
 def guard(files: Sequence[OutputFile], templates: Path, report: Report, cache: BuildCache) -> None:
     """Check every page and stylesheet but those whose bytes the guard has passed before."""
     passed = cache.guarded()
-    hashes = {f.path: content_hash(f.content) for f in files if f.path.endswith((".html", ".css"))}
-    newly = check_output(
-        files, templates, report, known_clean=lambda file: hashes[file.path] in passed
-    )
-    cache.keep_guarded({hashes[f.path] for f in newly} | (passed & set(hashes.values())))
+    checked = {f.digest for f in files if f.path.endswith((".html", ".css"))}
+    newly = check_output(files, templates, report, known_clean=lambda file: file.digest in passed)
+    cache.keep_guarded({f.digest for f in newly} | (passed & checked))
 
 
 def write(

@@ -24,7 +24,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from digest.buildcache import content_hash
 from digest.diagnostics import Diagnostic, Location, Severity, display_path
 from digest.errors import OutputError
 from digest.model import OutputFile
@@ -51,7 +50,7 @@ def write_site(
     problems = check_output_folder(out, protected) + check_output_paths(files)
     if problems:
         raise OutputError([Diagnostic(Severity.ERROR, where, p) for p in problems])
-    hashes = {file.path: content_hash(file.content) for file in files}
+    hashes = {file.path: file.digest for file in files}
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     if previous is not None and out.is_dir():
