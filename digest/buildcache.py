@@ -8,15 +8,16 @@ output folder), holds:
 - the manifest's model and diagnostics, by the hash of its text, the list of
   files under content/ and the working directory (a pickle: this cache is the
   build's own, never a contributor's);
-- each write-up's rendered HTML, by the hash of its text;
+- each write-up as rendered (its HTML, word count, links and ids, as JSON), by
+  the hash of its text;
 - the hash of each page and stylesheet the guard found nothing wrong with;
 - for each output folder (site/, the one 'serve' uses...), the last successful
   build into it: the fingerprint of everything it read, the hash of every file
   it wrote there, and its diagnostics, which a build with nothing to do reports
   again.
 
-Everything is keyed by content, and the whole cache is dropped when the
-program's own code or a library it renders with changes. A cache that cannot be
+Everything is keyed by content, and every table is dropped and made again
+when the program's own code or a library it renders with changes. A cache that cannot be
 read, or was written by another version of its format, is one warning and an
 empty cache: the build then does everything, and is never wrong. SQLite's
 transactions keep the file whole if a build is killed.
@@ -47,11 +48,11 @@ FORMAT = "1"
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
                        "pagefind", "pagefind_bin")  # fmt: skip
 
+TABLES = ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs")
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, rendered TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS guarded (hash TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, model BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS last_build (
@@ -209,7 +210,7 @@ class BuildCache:
     # -- write-ups --------------------------------------------------------------------
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
-        """The cached HTML of the write-ups with these text hashes, where it is cached."""
+        """The write-ups with these text hashes, as rendered (JSON), where they are cached."""
         if self._db is None:
             return {}
         wanted = list(dict.fromkeys(hashes))
@@ -218,13 +219,13 @@ class BuildCache:
             for start in range(0, len(wanted), 500):
                 batch = wanted[start : start + 500]
                 marks = ",".join("?" * len(batch))
-                query = f"SELECT hash, html FROM writeups WHERE hash IN ({marks})"
+                query = f"SELECT hash, rendered FROM writeups WHERE hash IN ({marks})"
                 found.update(db.execute(query, batch))
         self._cached_writeups = set(found)
         return found
 
     def keep_writeups(self, rendered: Mapping[str, str]) -> None:
-        """Remember these write-ups' HTML, and forget those no longer used."""
+        """Remember these write-ups as rendered (JSON), and forget those no longer used."""
         if self._db is None:
             return
         new = [(key, html) for key, html in rendered.items() if key not in self._cached_writeups]
@@ -310,19 +311,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         with db:
-            db.executescript(_SCHEMA)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         rows = dict(db.execute("SELECT name, value FROM meta"))
-        if not rows:
-            with db:
-                db.executemany("INSERT INTO meta VALUES (?, ?)",
-                               [("format", FORMAT), ("code", code_version())])  # fmt: skip
-        elif rows.get("format") != FORMAT:
+        if rows and rows.get("format") != FORMAT:
             raise ValueError(f"written in format {rows.get('format')!r}, not {FORMAT!r}")
-        elif rows.get("code") != code_version():  # a new version of the program: start again
+        if rows.get("code") != code_version():  # new, or another version of the program
             with db:
-                for table in ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs"):
-                    db.execute(f"DELETE FROM {table}")
-                db.execute("UPDATE meta SET value = ? WHERE name = 'code'", (code_version(),))
+                for table in TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               [("format", FORMAT), ("code", code_version())])  # fmt: skip
+        db.executescript(_SCHEMA)
     except BaseException:
         db.close()
         raise

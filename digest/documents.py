@@ -11,9 +11,11 @@ since the page has one ``<h1>``: the source's title.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
@@ -45,6 +47,9 @@ class MarkdownRenderer:
             normalise(text), options=OPTIONS, extensions=list(EXTENSIONS)
         )
         return sanitize(_with_heading_ids(_FOOTNOTES.sub(_footnotes, rendered.rstrip("\n"))))
+
+    def write_up(self, text: str) -> WriteUp:
+        return WriteUp.of(self.render(text))
 
 
 def _footnotes(match: re.Match[str]) -> str:
@@ -88,6 +93,35 @@ def normalise(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+@dataclass(frozen=True)
+class WriteUp:
+    """A write-up rendered, with what the checks need to know of it, kept by the cache."""
+
+    html: str
+    words: int
+    links: tuple[tuple[str, str], ...]  # (kind, id) of each source: and topic: link, once
+    anchors: tuple[str, ...]  # the #fragments it links to, once each
+    ids: tuple[str, ...]  # the ids it has (headings, footnotes), without the w- prefix
+
+    @classmethod
+    def of(cls, html: str) -> WriteUp:
+        return cls(
+            html,
+            len(text_of(html).split()),
+            tuple(dict.fromkeys(internal_links(html))),
+            tuple(dict.fromkeys(f.removeprefix(ID_PREFIX) for f in _FRAGMENT_LINK.findall(html))),
+            tuple(dict.fromkeys(i.removeprefix(ID_PREFIX) for i in _ID.findall(html))),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps([self.html, self.words, self.links, self.anchors, self.ids])
+
+    @classmethod
+    def from_json(cls, text: str) -> WriteUp:
+        html, words, links, anchors, ids = json.loads(text)
+        return cls(html, words, tuple((k, t) for k, t in links), tuple(anchors), tuple(ids))
+
+
 def load_documents(
     manifest: Manifest, report: Report, cache: BuildCache | None = None
 ) -> dict[str, Document]:
@@ -100,25 +134,26 @@ def load_documents(
         file = display_path(source.document, relative_to=manifest.display_root)
         text = read_text(source.document, report, file=file, cited_at=source.where("document"))
         if text is not None:
-            texts[source.id] = (file, text, content_hash(normalise(text).encode()))
+            texts[source.id] = (file, normalise(text), content_hash(normalise(text).encode()))
     cached = cache.writeups(h for _, _, h in texts.values()) if cache else {}
     renderer = MarkdownRenderer()
-    rendered: dict[str, str] = {}
+    rendered: dict[str, WriteUp] = {}
     documents = {}
     for source_id, (file, text, key) in texts.items():
-        html = rendered.get(key) or cached.get(key) or renderer.render(text)
-        rendered[key] = html
-        words = len(text_of(html).split())
-        if not words:
+        if key not in rendered:
+            found = cached.get(key)
+            rendered[key] = WriteUp.from_json(found) if found else renderer.write_up(text)
+        write_up = rendered[key]
+        if not write_up.words:
             report.warning(
                 Location(file, 1, 1),
                 "the write-up is empty",
                 "summarise the source in your own words",
             )
-        check_internal_links(manifest, html, text, file, report)
-        documents[source_id] = Document(source_id, html, words, normalise(text), file)
+        check_internal_links(manifest, write_up, text, file, report)
+        documents[source_id] = Document(source_id, write_up.html, write_up.words, text, file)
     if cache:
-        cache.keep_writeups(rendered)
+        cache.keep_writeups({key: w.to_json() for key, w in rendered.items()})
     return documents
 
 
@@ -131,16 +166,17 @@ def load_about(manifest: Manifest, report: Report) -> str | None:
     text = read_text(about, report, file=file)
     if text is None:
         return None
-    html = MarkdownRenderer().render(text)
-    check_internal_links(manifest, html, text, file, report)
-    return html
+    write_up = MarkdownRenderer().write_up(text)
+    check_internal_links(manifest, write_up, text, file, report)
+    return write_up.html
 
 
 def check_internal_links(
-    manifest: Manifest, html: str, text: str, file: str, report: Report
+    manifest: Manifest, write_up: WriteUp, text: str, file: str, report: Report
 ) -> None:
-    """Report links to sources or topics the manifest does not define."""
-    for kind, target in dict.fromkeys(internal_links(html)):
+    """Report links to sources or topics the manifest does not define, and to anchors the
+    write-up does not have."""
+    for kind, target in write_up.links:
         known = manifest.has_source if kind == "source" else manifest.has_topic
         if not known(target):
             items = manifest.sources if kind == "source" else manifest.topics
@@ -150,9 +186,8 @@ def check_internal_links(
                 f"link to unknown {kind} {target!r}",
                 did_you_mean(target, choices) or _examples(kind, choices),
             )
-    ids = {i.removeprefix(ID_PREFIX) for i in _ID.findall(html)}
-    for fragment in dict.fromkeys(_FRAGMENT_LINK.findall(html)):
-        anchor = fragment.removeprefix(ID_PREFIX)
+    ids = set(write_up.ids)
+    for anchor in write_up.anchors:
         if anchor not in ids:
             report.error(
                 _find(text, f"(#{anchor})", file),

@@ -15,6 +15,7 @@ from digest import buildcache, sitewriter
 from digest.buildcache import CACHE_FILE
 from digest.cli import main
 from digest.diagnostics import Report
+from digest.documents import MarkdownRenderer, WriteUp
 from digest.errors import BuildFailed
 from digest.pipeline import BuildResult, build
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
@@ -299,3 +300,31 @@ def test_a_cached_manifest_reports_what_reading_it_would(
     with pytest.raises(BuildFailed):
         build_with_cache(test_digest, out, templates, report)
     assert any("'content/annual-report.md' does not exist" in d.message for d in report.diagnostics)
+
+
+def test_an_unchanged_write_up_is_still_checked_against_the_manifest(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    """regulator-statement links to annual-report: dropping that source breaks the link,
+    though the write-up, rendered before, comes from the cache."""
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    text = test_digest.read_text()
+    start = text.index("  - id: annual-report\n")
+    test_digest.write_text(text[:start] + text[text.index("  - id: petition-100001\n") :])
+    (test_digest.parent / "content" / "annual-report.md").unlink()
+    report = Report()
+    with pytest.raises(BuildFailed):
+        build_with_cache(test_digest, out, templates, report)
+    assert [d.message for d in report.diagnostics if d.message.startswith("link to")] == [
+        "link to unknown source 'annual-report'"
+    ]
+
+
+def test_a_write_up_survives_the_cache_whole() -> None:
+    write_up = MarkdownRenderer().write_up(
+        "## Key points\n\nSee [a](source:a), [b](topic:b) and [c](#key-points).[^1]\n\n[^1]: n\n"
+    )
+    assert write_up.links == (("source", "a"), ("topic", "b"))
+    assert write_up.anchors == ("key-points", "fn-1", "fnref-1")
+    assert WriteUp.from_json(write_up.to_json()) == write_up
