@@ -210,8 +210,10 @@ def load_manifest_cached(
 ) -> Manifest | None:
     """Load the manifest, or take its model from the cache when neither it nor the list of
     write-ups (which it checks exist) changed; its diagnostics are reported either way."""
-    key = _manifest_key(manifest_path) if cache else None
-    if key is not None and (cached := cache.manifest(key)) is not None:
+    with timings.stage("manifest from the cache"):
+        key = _manifest_key(manifest_path) if cache else None
+        cached = cache.manifest(key) if key is not None else None
+    if cached is not None:
         report.extend(cached[1])
         return cached[0]
     before = len(report.diagnostics)

@@ -29,6 +29,7 @@ def test_build_timings_lists_every_stage(test_digest: Path, tmp_path: Path) -> N
                 stderr=err) == 0  # fmt: skip
     stages = re.findall(r"^  (\S.*?)\s+\d+\.\d\d s$", err.getvalue(), re.MULTILINE)
     assert stages == [
-        "fingerprint", "read manifest", "validate manifest", "write-ups", "petition data",
-        "templates", "render pages", "feeds", "data files", "guard", "search index", "write",
+        "fingerprint", "manifest from the cache", "read manifest", "validate manifest",
+        "write-ups", "petition data", "templates", "render pages", "feeds", "data files", "guard",
+        "search index", "write",
     ]  # fmt: skip
