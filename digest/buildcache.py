@@ -4,7 +4,8 @@ One SQLite file, ``.cache/build/cache.sqlite`` beside the manifest (never in the
 output folder), holds:
 
 - each input file's size, modification time and content hash, so an unchanged
-  file is not read again to know it is unchanged (as git's index does);
+  file is not read again to know it is unchanged (as git's index does; and, as
+  git does, a file changed in the seconds before it was hashed is hashed again);
 - the manifest's model and diagnostics, by the hash of its text, the list of
   files under content/ and the working directory (a pickle: this cache is the
   build's own, never a contributor's);
@@ -30,6 +31,7 @@ import json
 import os
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ from digest.model import Manifest
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
+RACY_WINDOW_NS = 3_000_000_000  # files changed this recently are hashed again next time
 FORMAT = "1"
 # The libraries whose output is in the site: a new version of one may change it.
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
@@ -164,6 +167,9 @@ class BuildCache:
                 known = {path: (size, mtime, found) for path, size, mtime, found in rows}
         hashes: dict[str, str] = {}
         changed = []
+        # A file changed within this window of being hashed could change again without its
+        # size or time changing (coarse clocks): its stat is not kept, so it is hashed again.
+        racy_since = time.time_ns() - RACY_WINDOW_NS
         for path in paths:
             key = str(path)
             try:
@@ -176,7 +182,8 @@ class BuildCache:
             except OSError:
                 hashes[key] = "unreadable"  # the build will say why
                 continue
-            changed.append((key, stat.st_size, stat.st_mtime_ns, hashes[key]))
+            mtime = stat.st_mtime_ns if stat.st_mtime_ns < racy_since else -1
+            changed.append((key, stat.st_size, mtime, hashes[key]))
         if self._db is not None and (changed or len(known) != len(hashes)):
             with self._using() as db, db:
                 db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?)", changed)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -328,3 +330,20 @@ def test_a_write_up_survives_the_cache_whole() -> None:
     assert write_up.links == (("source", "a"), ("topic", "b"))
     assert write_up.anchors == ("key-points", "fn-1", "fnref-1")
     assert WriteUp.from_json(write_up.to_json()) == write_up
+
+
+def test_a_file_changed_twice_in_the_same_instant_is_not_missed(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    """Changed just before a build, then again with the same size and (on a coarse clock)
+    the same modification time: the stat the cache saw must not vouch for it."""
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    write_up = test_digest.parent / "content" / "crlf-article.md"
+    stamp = time.time_ns() // 1_000_000_000 * 1_000_000_000  # this second, as FAT would say
+    os.utime(write_up, ns=(stamp, stamp))
+    build_with_cache(test_digest, out, templates, Report())
+    write_up.write_bytes(write_up.read_bytes().replace(b"line", b"LINE", 1))
+    os.utime(write_up, ns=(stamp, stamp))
+    result = build_with_cache(test_digest, out, templates, Report())
+    assert not result.up_to_date
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
