@@ -45,6 +45,7 @@ from digest.model import Manifest
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
+UNREADABLE = "unreadable"  # the hash of a file that cannot be read
 RACY_WINDOW_NS = 3_000_000_000  # files changed this recently are hashed again next time
 FORMAT = "1"
 # The libraries whose output is in the site: a new version of one may change it.
@@ -180,7 +181,7 @@ class BuildCache:
                     continue
                 hashes[key] = content_hash(path.read_bytes())
             except OSError:
-                hashes[key] = "unreadable"  # the build will say why
+                hashes[key] = UNREADABLE  # the build will say why
                 continue
             mtime = stat.st_mtime_ns if stat.st_mtime_ns < racy_since else -1
             changed.append((key, stat.st_size, mtime, hashes[key]))

@@ -134,7 +134,8 @@ def load_documents(
         file = display_path(source.document, relative_to=manifest.display_root)
         text = read_text(source.document, report, file=file, cited_at=source.where("document"))
         if text is not None:
-            texts[source.id] = (file, normalise(text), content_hash(normalise(text).encode()))
+            text = normalise(text)
+            texts[source.id] = (file, text, content_hash(text.encode()))
     cached = cache.writeups(h for _, _, h in texts.values()) if cache else {}
     renderer = MarkdownRenderer()
     rendered: dict[str, WriteUp] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.buildcache import (
+    UNREADABLE,
     BuildCache,
     LastBuild,
     code_version,
@@ -91,15 +92,18 @@ def build(
                 "out": str(out),
                 "cwd": str(Path.cwd()),  # diagnostics name paths from it
             }
-            fingerprint = input_fingerprint(
-                manifest_path, templates or root / "templates", cache, options
+            content = tree_files(root / "content")  # walked once, for both keys
+            fingerprint, hashes = input_fingerprint(
+                manifest_path, content, templates or root / "templates", cache, options
             )
+            manifest_key = _manifest_key(manifest_path, hashes[str(manifest_path)], content)
             last = last_build_into(out, cache)
         if last is not None and last.fingerprint == fingerprint:
             report.extend(last.diagnostics)
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
-                             strict=strict, now=built_at, timings=timings, cache=cache)  # fmt: skip
+                             strict=strict, now=built_at, timings=timings, cache=cache,
+                             manifest_key=manifest_key)  # fmt: skip
         files = render_site(inputs, timings)
         with timings.stage("guard"):
             guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
@@ -148,17 +152,21 @@ def write(
 
 
 def input_fingerprint(
-    manifest_path: Path, templates: Path, cache: BuildCache, options: Mapping[str, object]
-) -> str:
+    manifest_path: Path,
+    content: Sequence[Path],
+    templates: Path,
+    cache: BuildCache,
+    options: Mapping[str, object],
+) -> tuple[str, dict[str, str]]:
     """A hash of everything a build reads: the manifest, every file under content/, the
-    templates and the petition data, the options, and the program itself."""
-    root = manifest_path.parent
-    files = [manifest_path, *tree_files(root / "content"), *tree_files(templates),
-             *tree_files(root / CACHE_DIR)]  # fmt: skip
+    templates and the petition data, the options, and the program itself; and the hash
+    of each of those files."""
+    files = [manifest_path, *content, *tree_files(templates),
+             *tree_files(manifest_path.parent / CACHE_DIR)]  # fmt: skip
     hashes = cache.file_hashes(files)
     described = {"code": code_version(), "options": dict(options), "templates": str(templates),
                  "files": [[str(path), hashes[str(path)]] for path in files]}  # fmt: skip
-    return content_hash(json.dumps(described, sort_keys=True).encode())
+    return content_hash(json.dumps(described, sort_keys=True).encode()), hashes
 
 
 def _changes(previous: Mapping[str, str] | None, outputs: Mapping[str, str]) -> int:
@@ -180,6 +188,7 @@ def load_inputs(
     keep_going: bool = False,
     timings: Timings | None = None,
     cache: BuildCache | None = None,
+    manifest_key: str | None = None,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
 
@@ -188,7 +197,7 @@ def load_inputs(
     still stop everything.
     """
     timings = timings or Timings()
-    manifest = load_manifest_cached(manifest_path, report, timings, cache or BuildCache.disabled())
+    manifest = load_manifest_cached(manifest_path, report, timings, cache, manifest_key)
     stop_if_failed(report, strict)
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
@@ -206,35 +215,38 @@ def load_inputs(
 
 
 def load_manifest_cached(
-    manifest_path: Path, report: Report, timings: Timings, cache: BuildCache
+    manifest_path: Path,
+    report: Report,
+    timings: Timings,
+    cache: BuildCache | None,
+    key: str | None,
 ) -> Manifest | None:
-    """Load the manifest, or take its model from the cache when neither it nor the list of
-    write-ups (which it checks exist) changed; its diagnostics are reported either way."""
+    """Load the manifest, or take its model from the cache by its key (_manifest_key);
+    its diagnostics are reported either way."""
+    if cache is None or key is None:
+        return load_manifest(manifest_path, report, timings=timings)
     with timings.stage("manifest from the cache"):
-        key = _manifest_key(manifest_path) if cache else None
-        cached = cache.manifest(key) if key is not None else None
+        cached = cache.manifest(key)
     if cached is not None:
         report.extend(cached[1])
         return cached[0]
     before = len(report.diagnostics)
     manifest = load_manifest(manifest_path, report, timings=timings)
-    if key is not None and manifest is not None:
+    if manifest is not None:
         cache.keep_manifest(key, manifest, report.diagnostics[before:])
     return manifest
 
 
-def _manifest_key(manifest_path: Path) -> str | None:
-    """What the manifest's model depends on: its text, the files under content/ (and where
-    each link among them points), the working directory that diagnostics name paths from."""
-    try:
-        text = manifest_path.read_bytes()
-    except OSError:
-        return None  # load_manifest says why
-    content = manifest_path.parent / "content"
-    files = [[str(p), str(p.readlink()) if p.is_symlink() else ""] for p in tree_files(content)]
-    where = [str(manifest_path.absolute()), str(content.resolve()), str(Path.cwd())]
-    described = [content_hash(text), where, files]
-    return content_hash(json.dumps(described).encode())
+def _manifest_key(manifest_path: Path, text_hash: str, content: Sequence[Path]) -> str | None:
+    """What the manifest's model depends on: its text, the files under content/ (which it
+    checks exist, and where each link among them points), the working directory that
+    diagnostics name paths from. None if the manifest cannot be read: load_manifest says why."""
+    if text_hash == UNREADABLE:
+        return None
+    folder = manifest_path.parent / "content"
+    files = [[str(p), str(p.readlink()) if p.is_symlink() else ""] for p in content]
+    where = [str(manifest_path.absolute()), str(folder.resolve()), str(Path.cwd())]
+    return content_hash(json.dumps([text_hash, where, files]).encode())
 
 
 def render_site(inputs: Inputs, timings: Timings | None = None) -> tuple[OutputFile, ...]:
