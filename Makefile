@@ -61,10 +61,14 @@ test-browser: $(VENV)/.installed-test
 # Debian's chromium (Playwright drives it; nothing downloads a browser), a JRE for the Nu HTML
 # Checker, and the npm packages of package-lock.json (axe-core, vnu-jar), their install
 # scripts not run: vnu-jar's would download a Java of its own.
+# Only what is missing is installed: Debian's npm conflicts with a Node.js from elsewhere.
 browser-deps:
-	@command -v chromium >/dev/null && command -v java >/dev/null && command -v npm >/dev/null || { \
-	  $(SUDO) apt-get update && \
-	  $(SUDO) apt-get install -y --no-install-recommends chromium default-jre-headless npm; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
 	npm ci --ignore-scripts --no-audit --no-fund
 
 golden: $(VENV)/.installed-test

@@ -12,6 +12,9 @@ output folder), holds:
 - each write-up as rendered (its HTML, word count, links and ids, as JSON), by
   the hash of its text;
 - the hash of each page and stylesheet the guard found nothing wrong with;
+- the search index's term files and the order of its pages, and each page's terms
+  by the hash of what it indexes, so that a rebuild changes only the term files a
+  changed page's terms fall in;
 - for each output folder (site/, the one 'serve' uses...), the last successful
   build into it: the fingerprint of everything it read, the hash of every file
   it wrote there, and its diagnostics, which a build with nothing to do reports
@@ -32,7 +35,7 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +45,7 @@ from pathlib import Path
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.files import content_hash
 from digest.model import Manifest
+from digest.search import IndexState, Terms
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
@@ -49,10 +53,10 @@ UNREADABLE = "unreadable"  # the hash of a file that cannot be read
 RACY_WINDOW_NS = 3_000_000_000  # files changed this recently are hashed again next time
 FORMAT = "1"
 # The libraries whose output is in the site: a new version of one may change it.
-RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
-                       "pagefind", "pagefind_bin")  # fmt: skip
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml")
 
-TABLES = ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs")
+TABLES = ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs", "search_terms",
+          "search_index")  # fmt: skip
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
@@ -62,6 +66,8 @@ CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, model BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS last_build (
     out TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, folder TEXT NOT NULL,
     diagnostics TEXT NOT NULL, pages INTEGER NOT NULL, feeds INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS search_terms (key TEXT PRIMARY KEY, terms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_index (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
     out TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (out, path));
 """
@@ -219,17 +225,20 @@ class BuildCache:
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
         """The write-ups with these text hashes, as rendered (JSON), where they are cached."""
+        found = self._by_key("SELECT hash, rendered FROM writeups WHERE hash IN", hashes)
+        self._cached_writeups = set(found)
+        return found
+
+    def _by_key(self, query: str, keys: Iterable[str]) -> dict[str, str]:
+        """Run query (ending 'WHERE key IN') for these keys, a batch at a time."""
         if self._db is None:
             return {}
-        wanted = list(dict.fromkeys(hashes))
+        wanted = list(dict.fromkeys(keys))
         found: dict[str, str] = {}
         with self._using() as db:
             for start in range(0, len(wanted), 500):
                 batch = wanted[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                query = f"SELECT hash, rendered FROM writeups WHERE hash IN ({marks})"
-                found.update(db.execute(query, batch))
-        self._cached_writeups = set(found)
+                found.update(db.execute(f"{query} ({','.join('?' * len(batch))})", batch))
         return found
 
     def keep_writeups(self, rendered: Mapping[str, str]) -> None:
@@ -239,12 +248,50 @@ class BuildCache:
         new = [(key, html) for key, html in rendered.items() if key not in self._cached_writeups]
         with self._using() as db, db:
             db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new)
-            (count,) = db.execute("SELECT count(*) FROM writeups").fetchone()
-            if count != len(rendered):  # some are no longer used
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (hash TEXT PRIMARY KEY)")
-                db.execute("DELETE FROM used")
-                db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in rendered))
-                db.execute("DELETE FROM writeups WHERE hash NOT IN (SELECT hash FROM used)")
+            _keep_only(db, "writeups", "hash", rendered)
+
+    # -- the search index -------------------------------------------------------------
+
+    def search_index(self) -> IndexState | None:
+        """The last search index's state, if one was kept."""
+        if self._db is None:
+            return None
+        with self._using() as db:
+            rows = dict(db.execute("SELECT name, data FROM search_index"))
+            if "state" not in rows:
+                return None
+            state = json.loads(rows.pop("state"))
+            return IndexState(tuple(state["keys"]), tuple(state["urls"]),
+                              tuple(state["lengths"]), rows)  # fmt: skip
+        return None
+
+    def search_terms(self, keys: Iterable[str]) -> dict[str, Terms]:
+        """The terms of the pages with these keys, where they are cached."""
+        query = "SELECT key, terms FROM search_terms WHERE key IN"
+        return {key: Terms.decode(text) for key, text in self._by_key(query, keys).items()}
+
+    def keep_search(
+        self, state: IndexState, previous: IndexState | None, terms: Mapping[str, Terms]
+    ) -> None:
+        """Keep an index's state (writing only the term files changed since previous) and
+        the terms of its pages that are not cached yet; forget the terms no longer used."""
+        if self._db is None:
+            return
+        old = previous.shards if previous is not None else {}
+        with self._using() as db, db:
+            if previous is None:
+                db.execute("DELETE FROM search_index")
+            db.executemany("DELETE FROM search_index WHERE name = ?",
+                           ((name,) for name in old.keys() - state.shards.keys()))  # fmt: skip
+            db.executemany("INSERT OR REPLACE INTO search_index VALUES (?, ?)",
+                           ((name, data) for name, data in state.shards.items()
+                            if old.get(name) != data))  # fmt: skip
+            order = {"keys": state.keys, "urls": state.urls, "lengths": state.lengths}
+            db.execute("INSERT OR REPLACE INTO search_index VALUES ('state', ?)",
+                       (json.dumps(order),))  # fmt: skip
+            db.executemany("INSERT OR REPLACE INTO search_terms VALUES (?, ?)",
+                           ((key, found.encode()) for key, found in terms.items()))  # fmt: skip
+            _keep_only(db, "search_terms", "key", state.keys)
 
     # -- the guard --------------------------------------------------------------------
 
@@ -334,6 +381,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _keep_only(db: sqlite3.Connection, table: str, column: str, keys: Collection[str]) -> None:
+    """Delete the rows of table whose column is none of these keys."""
+    (count,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+    if count == len(set(keys)):
+        return  # every row is one of them
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM used")
+    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+    db.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT key FROM used)")
 
 
 def _write_diagnostics(diagnostics: Iterable[Diagnostic]) -> str:

@@ -21,11 +21,11 @@ from digest.diagnostics import Location, Report, display_path
 from digest.model import OutputFile
 
 # What every page's <meta http-equiv="Content-Security-Policy"> says. Scripts come only
-# from the site, and may compile WebAssembly (the search index); nothing is framed, posted
-# elsewhere or loaded from another origin. JSON-LD blocks are data: CSP does not apply.
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+# from the site; nothing is framed, posted elsewhere or loaded from another origin, and no
+# worker is started. JSON-LD blocks are data: CSP does not apply.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
        "img-src 'self'; font-src 'self'; connect-src 'self'; media-src 'none'; "
-       "object-src 'none'; frame-src 'none'; worker-src 'self'; base-uri 'self'; "
+       "object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'self'; "
        "form-action 'self'")  # fmt: skip
 
 MEDIA = {

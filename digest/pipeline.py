@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest import search
 from digest.buildcache import (
     UNREADABLE,
     BuildCache,
@@ -29,7 +30,6 @@ from digest.model import Digest, Manifest, OutputFile
 from digest.pages import data_files
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
-from digest.search import search_bundle
 from digest.sitewriter import MARKER, write_site
 from digest.timings import Timings
 
@@ -109,7 +109,7 @@ def build(
             guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
         stop_if_failed(report, strict)
         with timings.stage("search index"):
-            files = (*files, *search_bundle(files))
+            files = (*files, *search_files(inputs.digest, cache))
         with timings.stage("write"):
             result, outputs = write(files, out, protected_paths(inputs), cache, last)
         cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
@@ -132,6 +132,24 @@ def guard(files: Sequence[OutputFile], templates: Path, report: Report, cache: B
     checked = {f.digest for f in files if f.path.endswith((".html", ".css"))}
     newly = check_output(files, templates, report, known_clean=lambda file: file.digest in passed)
     cache.keep_guarded({f.digest for f in newly} | (passed & checked))
+
+
+def search_files(digest: Digest, cache: BuildCache) -> list[OutputFile]:
+    """The search index, changed only where its pages changed since the last one."""
+    entries = search.entries(digest)
+    previous = cache.search_index()
+    changed = search.changes(entries, previous)
+    old: dict[str, search.Terms] = {}
+    if previous is not None and changed is not None:
+        old = cache.search_terms(previous.keys[n] for n in changed)
+        if len(old) < len({previous.keys[n] for n in changed}):
+            previous, changed = None, None  # the cache has lost them: make it from nothing
+    wanted = entries if changed is None else [entries[n] for n in changed]
+    terms = cache.search_terms(entry.key for entry in wanted)
+    new = {entry.key: search.terms_of(entry) for entry in wanted if entry.key not in terms}
+    files, state = search.search_index(entries, {**terms, **new}, previous, old)
+    cache.keep_search(state, previous, new)
+    return files
 
 
 def write(

@@ -1,82 +1,270 @@
-"""The search index: Pagefind indexes the rendered pages, and its bundle joins the site.
+"""The search index: an inverted index of the digest's own text, searched in the browser.
 
-Pagefind (the ``pagefind`` Python package, with its binary from ``pagefind[bin]``)
-reads a private temporary copy of the pages, never the output folder, and writes
-its bundle there; the bundle comes back as files for the site writer. Its index
-is deterministic: the same pages give the same bytes.
+The index is built from the model (each source's title, summary, publisher and
+write-up; each topic's title and summary; the about page), not from the rendered
+pages, and is written as static JSON under ``search-index/`` for the search page's
+script (templates/static/search.js) to load piece by piece:
 
-The pages say what to index: ``data-pagefind-body`` marks the parts of source,
-topic and about pages worth finding, ``data-pagefind-meta`` the title, kind,
-date and topics a result shows, and ``data-pagefind-filter`` the topics a
-search can be narrowed to. The site's own search page (static/search.js) uses
-Pagefind's JavaScript API; Pagefind's ready-made interfaces are left out.
+- ``index.json``: the format, the number of pages indexed, the length of each
+  (in terms) and their average, how many pages each ``docs-K.json`` lists, and the
+  names of the term files;
+- ``docs-K.json``: what a result shows of each page (address, title, kind, date,
+  topics, topic ids), in the order of their addresses: a page's number is its
+  place in that order;
+- ``terms-HEX.json``: every term beginning with the same two characters (HEX is
+  their UTF-8 in hexadecimal, so a file name is always safe), each with the pages
+  it occurs in and a weight (occurrences, a title's counting TITLE_WEIGHT times),
+  as ``[page, weight, page, weight, ...]``.
+
+A term is a run of letters, digits and underscores, lower-cased, with accents
+taken off; terms of one character are left out. The browser splits a query the
+same way, matches each word as a term or the beginning of one, and ranks by BM25.
+
+The index is ours rather than Pagefind's because Pagefind could not meet the
+build's targets: it took 30 s and 2.4 GB to index 10,000 source pages on the
+development machine, and cannot add to an index it built before (bench/README.md).
+This one takes a fraction of that, and a rebuild after one write-up changes
+rewrites only the term files that write-up's terms fall in. What it gives up:
+Pagefind's stemming (a word finds the words it begins, so "regulat" finds
+"regulator" and "regulation", but "regulations" does not find "regulation") and
+excerpts made at indexing time (the search page takes them from the result's page).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-from collections.abc import Sequence
-from pathlib import Path
+import bisect
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
-from pagefind.service import get_executable
+from digest.files import content_hash
+from digest.model import Digest, OutputFile
+from digest.sanitize import text_of
+from digest.textformat import human_date
+from digest.views import topics_of
 
-from digest.diagnostics import Diagnostic, Location, Severity
-from digest.errors import UserError
-from digest.model import OutputFile
-
-BUNDLE = "pagefind"
-# Pagefind's own search interfaces and highlighter: the site has its own search page.
-UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-TIMEOUT = 300.0
-MARK = b"data-pagefind-body"
-
-
-def search_bundle(files: Sequence[OutputFile]) -> list[OutputFile]:
-    """Index the site's pages; return Pagefind's bundle as files under pagefind/."""
-    binary = get_executable()
-    if binary is None:
-        raise UserError([_problem("the Pagefind binary is not installed",
-                                  "install it with: pip install 'pagefind[bin]'")])  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as temp:
-        site, bundle = Path(temp) / "site", Path(temp) / BUNDLE
-        for file in _indexed(files):
-            target = site / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.content)
-        # Run where no pagefind.yml can be found, with no PAGEFIND_* settings from outside.
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        try:
-            subprocess.run(
-                [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                cwd=temp, env=environment, check=True, capture_output=True, timeout=TIMEOUT,
-            )  # fmt: skip
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise UserError([_problem(f"Pagefind could not index the site: {_why(exc)}")]) from exc
-        return [
-            OutputFile(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file() and not path.name.startswith(UNUSED)
-        ]
+FOLDER = "search-index"
+FORMAT = 1
+DOCS_PER_FILE = 500
+TITLE_WEIGHT = 5
+SHORTEST, LONGEST = 2, 40  # term lengths kept; longer ones are cut to LONGEST
+_WORD = re.compile(r"\w+")
+_JSON = {"ensure_ascii": False, "separators": (",", ":")}
 
 
-def _indexed(files: Sequence[OutputFile]) -> list[OutputFile]:
-    """The pages Pagefind will index: once any page marks what to index, it skips the pages
-    that mark nothing, so only the marked ones are copied (all of them if none is marked)."""
-    pages = [f for f in files if f.path.endswith(".html")]
-    marked = [f for f in pages if MARK in f.content]
-    return marked or pages
+@dataclass(frozen=True)
+class Entry:
+    """One indexed page: what a result shows of it, and its text."""
+
+    url: str  # from the site's root: "sources/ofcom-statement/"
+    title: str
+    kind: str
+    date: str
+    topics: str  # topic titles, for reading
+    topic_ids: str  # topic ids, space-separated, for narrowing a search
+    plain: str  # text indexed as it is
+    html: str = ""  # sanitised HTML whose text is indexed too
+
+    @cached_property
+    def key(self) -> str:
+        """A hash of everything the index holds of this page."""
+        return content_hash(json.dumps([*self.shown, self.plain, self.html]).encode())
+
+    @property
+    def shown(self) -> list[str]:
+        return [self.url, self.title, self.kind, self.date, self.topics, self.topic_ids]
+
+    @property
+    def text(self) -> str:
+        """Everything indexed but the title."""
+        return f"{self.plain}\n{text_of(self.html)}" if self.html else self.plain
 
 
-def _why(exc: OSError | subprocess.SubprocessError) -> str:
-    if isinstance(exc, subprocess.CalledProcessError):
-        output = (exc.stderr or exc.stdout or b"").decode("utf-8", "replace").strip()
-        return output.splitlines()[-1] if output else f"exit status {exc.returncode}"
-    if isinstance(exc, subprocess.TimeoutExpired):
-        return f"it took longer than {TIMEOUT:.0f} s"
-    return str(exc)
+@dataclass(frozen=True)
+class Terms:
+    """An entry's terms and their weights, and its length in terms."""
+
+    weights: Mapping[str, int]
+    length: int
+
+    def encode(self) -> str:
+        return json.dumps([self.length, self.weights], **_JSON)  # type: ignore[arg-type]
+
+    @classmethod
+    def decode(cls, text: str) -> Terms:
+        length, weights = json.loads(text)
+        return cls(weights, length)
 
 
-def _problem(message: str, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, Location("(search)"), message, hint)
+@dataclass(frozen=True)
+class IndexState:
+    """What the cache keeps of an index, so that the next one changes only what changed."""
+
+    keys: tuple[str, ...]  # each page's Entry.key, in the index's order
+    urls: tuple[str, ...]
+    lengths: tuple[int, ...]
+    shards: Mapping[str, bytes]  # term file name -> its bytes
+
+
+def entries(digest: Digest) -> list[Entry]:
+    """The pages to index, in the order of their addresses."""
+    manifest = digest.manifest
+    found = []
+    for source in manifest.sources:
+        document = digest.documents.get(source.id)
+        topics = topics_of(source, manifest)
+        found.append(Entry(
+            f"sources/{source.id}/", source.title, source.kind_label,
+            human_date(source.published) if source.published else "",
+            ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
+            "\n".join([source.kind_label, source.summary, source.publisher or ""]),
+            document.html if document else "",
+        ))  # fmt: skip
+    for topic in manifest.topics:
+        found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
+                           topic.summary))  # fmt: skip
+    site = manifest.site
+    found.append(Entry("about/", f"About {site.title}", "About", "", "", "", site.description,
+                       digest.about or ""))  # fmt: skip
+    return sorted(found, key=lambda entry: entry.url)
+
+
+def words(text: str) -> list[str]:
+    """The terms of a text, in order (search.js splits a query the same way)."""
+    found: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if not word.isascii():
+            plain = unicodedata.normalize("NFKD", word)
+            plain = "".join(c for c in plain if unicodedata.category(c) != "Mn")
+            found.extend(w[:LONGEST] for w in _WORD.findall(plain) if len(w) >= SHORTEST)
+        elif len(word) >= SHORTEST:
+            found.append(word[:LONGEST])
+    return found
+
+
+def terms_of(entry: Entry) -> Terms:
+    """An entry's terms, weighted: a term of its title counts TITLE_WEIGHT times."""
+    title, text = words(entry.title), words(entry.text)
+    weights = Counter(text)
+    for word in title:
+        weights[word] += TITLE_WEIGHT
+    return Terms(dict(weights), len(title) + len(text))
+
+
+def shard_of(term: str) -> str:
+    """The name of the term file a term is in."""
+    return term[:2].encode().hex()
+
+
+def changes(found: Sequence[Entry], previous: IndexState | None) -> list[int] | None:
+    """The places of the entries whose terms may have changed since the previous index;
+    None if the index must be made from nothing (pages added, removed or none before)."""
+    if previous is None or previous.urls != tuple(entry.url for entry in found):
+        return None
+    return [n for n, key in enumerate(previous.keys) if found[n].key != key]
+
+
+def search_index(
+    found: Sequence[Entry],
+    terms: Mapping[str, Terms],
+    previous: IndexState | None = None,
+    previous_terms: Mapping[str, Terms] | None = None,
+) -> tuple[list[OutputFile], IndexState]:
+    """The index's files for these entries, and its state for the next build.
+
+    terms holds the terms of each entry by its key. Made from nothing, it needs them
+    all; given the previous index's state, only those of the entries changed since
+    (changes()), with previous_terms holding what those entries' places held before;
+    the term files are then the previous ones with those places taken out and put
+    back, byte for byte what an index made from nothing would be.
+    """
+    keys = tuple(entry.key for entry in found)
+    urls = tuple(entry.url for entry in found)
+    changed = changes(found, previous)
+    if previous is None or changed is None:
+        lengths = tuple(terms[key].length for key in keys)
+        shards = _shards(keys, terms)
+    else:
+        lengths = tuple(terms[keys[n]].length if n in changed else previous.lengths[n]
+                        for n in range(len(keys)))  # fmt: skip
+        olds = {n: (previous_terms or {})[previous.keys[n]] for n in changed}
+        shards = _patched(previous.shards, {n: (olds[n], terms[keys[n]]) for n in changed})
+    average = round(sum(lengths) / len(lengths), 2) if lengths else 0
+    about = {"format": FORMAT, "documents": len(found), "average_length": average,
+             "lengths": lengths, "docs_per_file": DOCS_PER_FILE,
+             "terms": sorted(shards)}  # fmt: skip
+    files = [_file("index.json", about)]
+    for start in range(0, len(found), DOCS_PER_FILE):
+        rows = [entry.shown for entry in found[start : start + DOCS_PER_FILE]]
+        files.append(_file(f"docs-{start // DOCS_PER_FILE}.json", rows))
+    files.extend(OutputFile(f"{FOLDER}/terms-{name}.json", data)
+                 for name, data in sorted(shards.items()))  # fmt: skip
+    return files, IndexState(keys, urls, lengths, shards)
+
+
+def _shards(keys: Sequence[str], terms: Mapping[str, Terms]) -> dict[str, bytes]:
+    grouped: dict[str, dict[str, list[int]]] = {}
+    for number, key in enumerate(keys):
+        for term, weight in terms[key].weights.items():
+            group = grouped.get(term[:2])
+            if group is None:
+                group = grouped[term[:2]] = {}
+            postings = group.get(term)
+            if postings is None:
+                group[term] = [number, weight]
+            else:
+                postings += (number, weight)
+    return {prefix.encode().hex(): _encode(group) for prefix, group in grouped.items()}
+
+
+def _patched(
+    shards: Mapping[str, bytes], changed: Mapping[int, tuple[Terms, Terms]]
+) -> dict[str, bytes]:
+    """Term files with the changed pages' postings taken out and put back in."""
+    touched: dict[str, dict[str, dict[int, int]]] = {}  # file -> term -> page -> new weight
+    for number, (old, new) in changed.items():
+        for term in old.weights:
+            touched.setdefault(shard_of(term), {}).setdefault(term, {})[number] = 0
+        for term, weight in new.weights.items():
+            touched.setdefault(shard_of(term), {}).setdefault(term, {})[number] = weight
+    patched = dict(shards)
+    for name, terms in touched.items():
+        group = json.loads(patched[name]) if name in patched else {}
+        for term, pages in terms.items():
+            postings = group.get(term, [])
+            for number, weight in pages.items():
+                _put(postings, number, weight)
+            if postings:
+                group[term] = postings
+            else:
+                group.pop(term, None)
+        if group:
+            patched[name] = _encode(group)
+        else:
+            del patched[name]
+    return patched
+
+
+def _put(postings: list[int], number: int, weight: int) -> None:
+    """Set a page's weight in a flat [page, weight, ...] list sorted by page (0: remove)."""
+    pairs = len(postings) // 2
+    at = bisect.bisect_left(range(pairs), number, key=lambda i: postings[2 * i])
+    if at < pairs and postings[2 * at] == number:
+        if weight:
+            postings[2 * at + 1] = weight
+        else:
+            del postings[2 * at : 2 * at + 2]
+    elif weight:
+        postings[2 * at : 2 * at] = [number, weight]
+
+
+def _encode(group: Mapping[str, list[int]]) -> bytes:
+    return json.dumps(group, sort_keys=True, **_JSON).encode()  # type: ignore[arg-type]
+
+
+def _file(name: str, data: object) -> OutputFile:
+    return OutputFile(f"{FOLDER}/{name}", json.dumps(data, **_JSON).encode())  # type: ignore[arg-type]

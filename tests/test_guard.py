@@ -125,7 +125,7 @@ def test_an_image_in_a_template_fails_the_build_at_its_line(
     build_digest(test_digest, out)
     before = read_tree(out)
     source = templates / "source.html"
-    text = source.read_text().replace("<h1 ", '<img src="https://x.test/logo.png" alt=""><h1 ', 1)
+    text = source.read_text().replace("<h1>", '<img src="https://x.test/logo.png" alt=""><h1>', 1)
     source.write_text(text)
     line = text[: text.index("<img")].count("\n") + 1
     column = text.index("<img") - text.rfind("\n", 0, text.index("<img"))

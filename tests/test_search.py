@@ -1,110 +1,141 @@
-"""The search index: Pagefind's bundle, what it holds, and failures reported without traceback."""
+"""The search index: what it holds, that it is the same made from nothing or patched, and
+that nothing in it can name a file outside its folder."""
 
 from __future__ import annotations
 
-import gzip
+import dataclasses
 import json
-from pathlib import Path
+import random
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from digest import search
-from digest.errors import UserError
-from digest.model import OutputFile
-from digest.pipeline import Inputs, render_site
-from digest.render import load_theme
-from tests.conftest import TEMPLATES, load_digest
-
-PREFIX = b"pagefind_dcd"
+from digest.model import Digest, OutputFile
+from digest.search import Entry, IndexState
+from tests.conftest import load_digest
 
 
 @pytest.fixture(scope="module")
-def pages() -> tuple[OutputFile, ...]:
-    from digest.diagnostics import Report
-
-    theme = load_theme(TEMPLATES, Report())
-    assert theme is not None
-    return render_site(Inputs(load_digest(), theme))
+def digest() -> Digest:
+    return load_digest()
 
 
-def fragments(bundle: list[OutputFile]) -> dict[str, dict[str, Any]]:
-    """The indexed pages by address, as Pagefind stores them."""
-    found = {}
-    for file in bundle:
-        if file.path.startswith("pagefind/fragment/"):
-            data = gzip.decompress(file.content)
-            assert data.startswith(PREFIX)
-            fragment = json.loads(data[len(PREFIX) :])
-            found[fragment["url"]] = fragment
+def made(found: Sequence[Entry]) -> tuple[list[OutputFile], IndexState]:
+    return search.search_index(found, {e.key: search.terms_of(e) for e in found})
+
+
+def read(files: Sequence[OutputFile]) -> dict[str, Any]:
+    return {f.path: json.loads(f.content) for f in files}
+
+
+def test_sources_topics_and_about_are_indexed_with_what_a_result_shows(digest: Digest) -> None:
+    found = {entry.url: entry for entry in search.entries(digest)}
+    assert "" not in found and "petitions/" not in found and "timeline/" not in found
+    assert "topics/alpha/" in found and "about/" in found
+    assert len([u for u in found if u.startswith("sources/")]) == 13
+    statement = found["sources/regulator-statement/"]
+    assert statement.shown == ["sources/regulator-statement/", "Regulator issues a statement",
+                               "Statement", "5 January 2026", 'Alpha & "beta" <events>',
+                               "alpha"]  # fmt: skip
+    assert "The regulator said it had made contact with a platform." in statement.text
+    assert "<p>" not in statement.text and "Cite this source" not in statement.text
+    topic = found["topics/alpha/"]
+    assert (topic.kind, topic.topic_ids) == ("Topic", "alpha")
+    assert "Regulator issues a statement" not in topic.text  # a topic finds by its own text
+    assert list(found) == sorted(found)
+
+
+def test_the_files_say_what_the_search_page_needs(digest: Digest) -> None:
+    found = search.entries(digest)
+    files, state = made(found)
+    data = read(files)
+    index = data["search-index/index.json"]
+    assert index["format"] == search.FORMAT and index["documents"] == len(found)
+    assert len(index["lengths"]) == len(found)
+    assert index["average_length"] == round(sum(index["lengths"]) / len(found), 2)
+    assert data["search-index/docs-0.json"] == [entry.shown for entry in found]
+    number = [e.url for e in found].index("sources/regulator-statement/")
+    terms = data[f"search-index/terms-{b're'.hex()}.json"]
+    pages = terms["regulator"][0::2]
+    assert number in pages and pages == sorted(pages)
+    weight = terms["regulator"][1::2][pages.index(number)]
+    assert weight > search.TITLE_WEIGHT  # in the title, and in the text
+    assert sorted(index["terms"]) == index["terms"] == sorted(state.shards)
+    assert {f.path for f in files} == {"search-index/index.json", "search-index/docs-0.json"} | {
+        f"search-index/terms-{name}.json" for name in index["terms"]
+    }
+    assert made(found)[0] == files  # byte for byte, run after run
+
+
+def test_terms_are_lower_case_words_of_two_letters_or_more_without_accents() -> None:
+    assert search.words("Ofcom's \u2018urgent\u2019 CONTACT, x 2026 e-mail") == [
+        "ofcom", "urgent", "contact", "2026", "mail"]  # fmt: skip
+    assert search.words("Café naïve Ångström ﬁle") == ["cafe", "naive", "angstrom", "file"]
+    assert search.words("a" * 100) == ["a" * search.LONGEST]
+    assert search.words("Προσοχή 東京") == ["προσοχη", "東京"]
+
+
+def test_a_title_word_weighs_more_than_a_word_of_the_text() -> None:
+    entry = Entry("sources/x/", "Urgent contact", "Statement", "", "", "", "contact made")
+    terms = search.terms_of(entry)
+    assert terms.weights == {"urgent": search.TITLE_WEIGHT, "contact": search.TITLE_WEIGHT + 1,
+                             "made": 1}  # fmt: skip
+    assert terms.length == 4
+    assert search.Terms.decode(terms.encode()) == terms
+
+
+def test_file_names_are_hex_whatever_the_words(digest: Digest) -> None:
+    hostile = Entry("sources/h/", "../../etc/passwd", "x", "", "", "",
+                    "..\\..\\windows <script>alert(1)</script> \x00nul \u2215slash")  # fmt: skip
+    files, _ = made([*search.entries(digest), hostile])
+    assert all(re.fullmatch(r"search-index/(index|docs-\d+|terms-[0-9a-f]+)\.json", f.path)
+               for f in files)  # fmt: skip
+
+
+def edited(found: list[Entry], rng: random.Random) -> list[Entry]:
+    """The entries after a random edit: text or title changed, a page added or removed."""
+    found = list(found)
+    choice = rng.randrange(4)
+    at = rng.randrange(len(found))
+    if choice == 0:
+        words = found[at].text.split()
+        rng.shuffle(words)
+        found[at] = dataclasses.replace(found[at], plain=" ".join(words[: len(words) // 2]),
+                                        html="")  # fmt: skip
+    elif choice == 1:
+        found[at] = dataclasses.replace(found[at], title=f"{found[at].title} zebra")
+    elif choice == 2:
+        new = dataclasses.replace(found[at], url=f"sources/new-{rng.randrange(10**6)}/")
+        found = sorted([*found, new], key=lambda e: e.url)
+    else:
+        del found[at]
     return found
 
 
-def test_the_bundle_is_pagefinds_api_without_its_ready_made_interfaces(
-    pages: tuple[OutputFile, ...],
-) -> None:
-    bundle = search.search_bundle(pages)
-    names = {f.path for f in bundle}
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= names
-    assert any(n.startswith("pagefind/wasm.") for n in names)
-    assert not [n for n in names if "-ui." in n or "highlight" in n]
-    assert search.search_bundle(pages) == bundle  # byte for byte, run after run
+def test_an_index_patched_edit_by_edit_is_the_index_made_from_nothing(digest: Digest) -> None:
+    rng = random.Random(6)
+    found = search.entries(digest)
+    known = {e.key: search.terms_of(e) for e in found}
+    files, state = made(found)
+    patched = 0
+    for _ in range(60):
+        found = edited(found, rng)
+        changed = search.changes(found, state)
+        wanted = found if changed is None else [found[n] for n in changed]
+        terms = {e.key: search.terms_of(e) for e in wanted}
+        known.update(terms)
+        files, state = search.search_index(found, terms, state, known)
+        assert files == made(found)[0]
+        patched += changed is not None
+    assert patched > 20  # most edits patched the index rather than made it again
 
 
-def test_sources_topics_and_about_are_indexed_with_what_a_result_shows(
-    pages: tuple[OutputFile, ...],
-) -> None:
-    indexed = fragments(search.search_bundle(pages))
-    assert "/" not in indexed and "/petitions/" not in indexed and "/timeline/" not in indexed
-    assert "/topics/alpha/" in indexed and "/about/" in indexed
-    assert len([u for u in indexed if u.startswith("/sources/")]) == 13
-    statement = indexed["/sources/regulator-statement/"]
-    assert statement["meta"] == {
-        "title": "Regulator issues a statement",
-        "kind": "Statement",
-        "date": "5 January 2026",
-        "topics": 'Alpha & "beta" <events>',
-        "topic_ids": "alpha",
-    }
-    content = statement["content"]
-    assert "The regulator said it had made contact with a platform." in content
-    assert "Cite this source" not in content and "Content note" not in content
-    topic = indexed["/topics/alpha/"]
-    assert (topic["meta"]["kind"], topic["meta"]["topic_ids"]) == ("Topic", "alpha")
-    assert "Regulator issues a statement" not in topic["content"]  # a topic finds by its own text
-
-
-def test_settings_from_the_environment_do_not_move_the_bundle(
-    pages: tuple[OutputFile, ...], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PAGEFIND_OUTPUT_SUBDIR", "elsewhere")
-    monkeypatch.setenv("PAGEFIND_KEEP_INDEX_URL", "true")
-    bundle = search.search_bundle(pages)
-    assert all(f.path.startswith("pagefind/") for f in bundle)
-    assert "/sources/annual-report/" in fragments(bundle)
-
-
-def test_a_missing_binary_is_a_diagnostic(
-    pages: tuple[OutputFile, ...], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "get_executable", lambda: None)
-    with pytest.raises(UserError) as caught:
-        search.search_bundle(pages)
-    assert [d.format() for d in caught.value.diagnostics] == [
-        "(search): error: the Pagefind binary is not installed\n"
-        "  hint: install it with: pip install 'pagefind[bin]'"
-    ]
-
-
-def test_a_failing_binary_is_a_diagnostic(
-    pages: tuple[OutputFile, ...], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    broken = tmp_path / "pagefind"
-    broken.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n")
-    broken.chmod(0o755)
-    monkeypatch.setattr(search, "get_executable", lambda: broken)
-    with pytest.raises(UserError) as caught:
-        search.search_bundle(pages)
-    assert [d.message for d in caught.value.diagnostics] == [
-        "Pagefind could not index the site: Error: something went wrong"
-    ]
+def test_an_unchanged_index_is_the_previous_one(digest: Digest) -> None:
+    found = search.entries(digest)
+    files, state = made(found)
+    assert search.changes(found, state) == []
+    again, kept = search.search_index(found, {}, state, {})
+    assert again == files and kept.shards == state.shards
