@@ -31,12 +31,14 @@ from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 # to the sanitiser, which keeps only safe structure ('check' reports it as an error).
 OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES
 EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
-_ID = re.compile(r'\bid="([^"]+)"')
+_ID = re.compile(r' id="([^"]+)"')  # sanitised HTML: an attribute follows a space
 _FRAGMENT_LINK = re.compile(r'<a\b[^>]*\bhref="#([^"]+)"')
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _FOOTNOTES = re.compile(r'<section class="footnotes" data-footnotes>(.*?)</section>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
+_PUNCTUATION = re.compile(r"[^\w\s-]")
+_SEPARATORS = re.compile(r"[-\s]+")
 
 
 class MarkdownRenderer:
@@ -75,8 +77,7 @@ def _with_heading_ids(fragment: str) -> str:
 def slugify(text: str) -> str:
     """A heading's id: ASCII letters, digits, '_' and '-' ('Key points' -> key-points)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
-    return re.sub(r"[-\s]+", "-", words)
+    return _SEPARATORS.sub("-", _PUNCTUATION.sub("", ascii_text).strip().lower())
 
 
 def _unique(ident: str, used: set[str]) -> str:
