@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -56,26 +56,33 @@ class Related:
             members = sorted((_day(s).toordinal(), s.id) for s in manifest.sources_in(topic.id))
             self._by_day[topic.id] = members
         self._days = {key: [day for day, _ in found] for key, found in self._by_day.items()}
+        self._by_pair: dict[tuple[str, str], list[str]] = {}  # two topics -> sources of both
+        for source in manifest.sources:
+            for pair in itertools.combinations(sorted(set(source.topics)), 2):
+                self._by_pair.setdefault(pair, []).append(source.id)
 
     def of(self, source: Source) -> list[Source]:
         here = _day(source).toordinal()
-        shared = Counter(
-            ident
-            for topic in dict.fromkeys(source.topics)
-            for _, ident in self._by_day.get(topic, ())
-            if ident != source.id
-        )
+        mine = set(source.topics)
+        shared: dict[str, int] = {}  # the sources sharing two topics or more: how many
+        for pair in itertools.combinations(sorted(mine), 2):
+            for ident in self._by_pair.get(pair, ()):
+                if ident != source.id and ident not in shared:
+                    shared[ident] = len(mine.intersection(self._manifest.source(ident).topics))
 
         def closeness(ident: str) -> tuple[int, int, str]:
             day = _day(self._manifest.source(ident)).toordinal()
-            return (-shared[ident], abs(day - here), ident)
+            return (-shared.get(ident, 1), abs(day - here), ident)
 
-        several = sorted((i for i, n in shared.items() if n > 1), key=closeness)
+        def sharing_one(ident: str) -> bool:
+            return ident != source.id and ident not in shared
+
+        several = sorted(shared, key=closeness)
         if len(several) < RELATED_COUNT:
             wanted = RELATED_COUNT - len(several)
             nearest = set()
             for topic in dict.fromkeys(source.topics):
-                nearest.update(self._nearest(topic, here, wanted, lambda i: shared[i] == 1))
+                nearest.update(self._nearest(topic, here, wanted, sharing_one))
             several += sorted(nearest, key=closeness)[:wanted]
         return [self._manifest.source(i) for i in several[:RELATED_COUNT]]
 
