@@ -44,6 +44,7 @@ class Run:
     seconds: float
     peak_mb: float
     stages: dict[str, float]
+    stage_peaks: dict[str, float]  # MB: the build's peak memory when each stage ended
 
 
 def measure(manifest: Path) -> Run:
@@ -59,11 +60,10 @@ def measure(manifest: Path) -> Run:
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     assert wall and peak, done.stderr
     hours, minutes, seconds = int(wall[1] or 0), int(wall[2]), float(wall[3])
-    stages = {
-        m[1].strip(): float(m[2])
-        for m in re.finditer(r"^  (\S.*?)\s+([\d.]+) s$", done.stderr, re.MULTILINE)
-    }
-    return Run(hours * 3600 + minutes * 60 + seconds, int(peak[1]) / 1024, stages)
+    found = re.findall(r"^  (\S.*?)\s+([\d.]+) s\s+(\d+) MB$", done.stderr, re.MULTILINE)
+    stages = {name.strip(): float(spent) for name, spent, _ in found}
+    peaks = {name.strip(): float(mb) for name, _, mb in found}
+    return Run(hours * 3600 + minutes * 60 + seconds, int(peak[1]) / 1024, stages, peaks)
 
 
 def edits(folder: Path) -> dict[str, Callable[[int], None]]:
@@ -133,7 +133,8 @@ def _median(found: list[Run]) -> Run:
     """The run of median wall time (its own memory and stages)."""
     ordered = sorted(found, key=lambda r: r.seconds)
     middle = ordered[len(ordered) // 2]
-    return Run(statistics.median(r.seconds for r in found), middle.peak_mb, middle.stages)
+    return Run(statistics.median(r.seconds for r in found), middle.peak_mb, middle.stages,
+               middle.stage_peaks)  # fmt: skip
 
 
 def main() -> None:
@@ -161,11 +162,13 @@ def main() -> None:
     if len(sizes) > 1:
         growth = results[sizes[-1]][0][1].seconds / results[sizes[0]][0][1].seconds
         print(f"\nFull build time grows {growth:.1f}-fold from {sizes[0]:,} to {sizes[-1]:,}.")
-    print("\nTime by stage in the median full build:\n")
+    print("\nTime by stage in the median full build, and its peak memory when the stage ended:\n")
     print("| stage | " + " | ".join(f"{s:,} sources" for s in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     for stage in results[sizes[0]][0][1].stages:
-        cells = [f"{results[s][0][1].stages.get(stage, 0.0):.2f} s" for s in sizes]
+        runs = [results[s][0][1] for s in sizes]
+        cells = [f"{r.stages.get(stage, 0.0):.2f} s, {r.stage_peaks.get(stage, 0.0):.0f} MB"
+                 for r in runs]  # fmt: skip
         print(f"| {stage} | " + " | ".join(cells) + " |")
 
 
