@@ -17,8 +17,9 @@ output folder), holds:
   changed page's terms fall in;
 - for each output folder (site/, the one 'serve' uses...), the last successful
   build into it: the fingerprint of everything it read, the hash of every file
-  it wrote there, and its diagnostics, which a build with nothing to do reports
-  again.
+  it wrote there (and of each page, a hash of what it was made from, so the next
+  build renders only the pages whose inputs changed), and its diagnostics, which a
+  build with nothing to do reports again.
 
 Everything is keyed by content, and every table is dropped and made again
 when the program's own code or a library it renders with changes. A cache that cannot be
@@ -37,7 +38,7 @@ import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -69,7 +70,8 @@ CREATE TABLE IF NOT EXISTS last_build (
 CREATE TABLE IF NOT EXISTS search_terms (key TEXT PRIMARY KEY, terms TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS search_index (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
-    out TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (out, path));
+    out TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, made_from TEXT NOT NULL,
+    PRIMARY KEY (out, path));
 """
 
 
@@ -102,6 +104,7 @@ class LastBuild:
     pages: int
     feeds: int
     outputs: dict[str, str]  # path -> content hash
+    made_from: dict[str, str] = field(default_factory=dict)  # page path -> its inputs' hash
 
 
 class BuildCache:
@@ -326,9 +329,11 @@ class BuildCache:
             if row is None:
                 return None
             fingerprint, folder, diagnostics, pages, feeds = row
-            rows = db.execute("SELECT path, hash FROM outputs WHERE out = ?", (str(out),))
+            rows = db.execute("SELECT path, hash, made_from FROM outputs WHERE out = ?",
+                              (str(out),)).fetchall()  # fmt: skip
             return LastBuild(fingerprint, str(out), folder, _read_diagnostics(diagnostics),
-                             pages, feeds, dict(rows))  # fmt: skip
+                             pages, feeds, {path: found for path, found, _ in rows},
+                             {path: key for path, _, key in rows if key})  # fmt: skip
         return None  # the database failed
 
     def forget_build(self, out: Path) -> bool:
@@ -354,9 +359,10 @@ class BuildCache:
                  _write_diagnostics(build.diagnostics), build.pages, build.feeds),
             )  # fmt: skip
             db.executemany(
-                "INSERT INTO outputs VALUES (?, ?, ?)",
-                ((build.out, path, found) for path, found in build.outputs.items()),
-            )
+                "INSERT INTO outputs VALUES (?, ?, ?, ?)",
+                ((build.out, path, found, build.made_from.get(path, ""))
+                 for path, found in build.outputs.items()),
+            )  # fmt: skip
 
 
 def _connect(path: Path) -> sqlite3.Connection:

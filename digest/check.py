@@ -48,7 +48,8 @@ def check(
     files: tuple[OutputFile, ...] = ()
     links = 0
     if all(s.id in digest.documents for s in digest.manifest.sources):  # else nothing renders
-        files = render_site(inputs)
+        rendered, others = render_site(inputs)
+        files = (*rendered, *others)
         check_output(files, inputs.theme.folder, report)
         links = check_links(files, digest.manifest.site.base_url, report, shown_as="(site)")
     lint(digest, report, today=digest.built_at.date())

@@ -8,7 +8,7 @@ schema.org description of each page, and when each page last changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,8 +55,9 @@ class Page:
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
 
-def site_pages(digest: Digest) -> Iterator[Page]:
-    """List the pages of the site, each with what it shows."""
+def site_pages(digest: Digest, unchanged: Collection[str] = frozenset()) -> Iterator[Page]:
+    """List the pages of the site, each with what it shows; source pages whose output
+    paths are in unchanged are left out (the last build's are kept: see render_pages)."""
     m = digest.manifest
     site_feeds = feeds(m.site.title, "")
     every = m.sources
@@ -75,9 +76,11 @@ def site_pages(digest: Digest) -> Iterator[Page]:
     for topic in m.topics:
         yield topic_page(digest, topic)
         yield timeline_page(digest, topic)
-    related = views.Related(m)
-    for source in m.sources:
-        yield source_page(digest, source, related.of(source))
+    wanted = [s for s in m.sources if f"sources/{s.id}/index.html" not in unchanged]
+    if wanted:
+        related = views.Related(m)
+        for source in wanted:
+            yield source_page(digest, source, related.of(source))
     yield Page("petitions/", "petitions.html", "Petitions",
                f"Every petition in {m.site.title}, with its signatures and state.", site_feeds,
                {"petitions": views.petition_views(digest, every)}, section="petitions",
@@ -104,6 +107,16 @@ def site_pages(digest: Digest) -> Iterator[Page]:
         site_feeds,
         links="rooted",
     )  # served at any missing address, so no relative links
+
+
+def shown_text(digest: Digest) -> dict[str, str]:
+    """The pages that show the text of a file under content/, by output path, with the HTML
+    each shows of it. Every other page is made from the manifest, the petition data and
+    the templates alone: the build's cache relies on this to know which pages to render."""
+    found = {f"sources/{sid}/index.html": doc.html for sid, doc in digest.documents.items()}
+    if digest.about is not None:
+        found["about/index.html"] = digest.about
+    return found
 
 
 def topic_page(digest: Digest, topic: Topic) -> Page:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +26,8 @@ from digest.feeds import render_feeds
 from digest.files import content_hash
 from digest.guard import check_output
 from digest.manifest import load_manifest
-from digest.model import Digest, Manifest, OutputFile
-from digest.pages import data_files
+from digest.model import Digest, KeptFile, Manifest, OutputFile
+from digest.pages import data_files, shown_text
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.sitewriter import MARKER, write_site
@@ -98,13 +98,14 @@ def build(
             )
             manifest_key = _manifest_key(manifest_path, hashes[str(manifest_path)], content)
             last = last_build_into(out, cache)
+            pages_key = _pages_key(hashes, set(map(str, content)), manifest_key, options)
         if last is not None and last.fingerprint == fingerprint:
             report.extend(last.diagnostics)
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache,
                              manifest_key=manifest_key)  # fmt: skip
-        files = render_site(inputs, timings)
+        files, made_from = render_changed(inputs, pages_key, last, out, timings)
         with timings.stage("guard"):
             guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
         stop_if_failed(report, strict)
@@ -114,10 +115,57 @@ def build(
             result, outputs = write(files, out, protected_paths(inputs), cache, last)
         cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
                                      tuple(report.diagnostics[before:]), result.pages,
-                                     result.feeds, outputs))  # fmt: skip
+                                     result.feeds, outputs, made_from))  # fmt: skip
         return result
     finally:
         cache.close()
+
+
+def render_changed(
+    inputs: Inputs, pages_key: str, last: LastBuild | None, out: Path, timings: Timings
+) -> tuple[tuple[OutputFile, ...], dict[str, str]]:
+    """Render the site but the pages the last build into out made from the same inputs,
+    which are kept as they are there; and say what each page was made from."""
+    key = page_keys(inputs.digest, pages_key)
+    unchanged = unchanged_pages(key, last)
+    pages, others = render_site(inputs, timings, unchanged)
+    kept = [KeptFile(path, last.outputs[path], out) for path in sorted(unchanged)
+            if last is not None]  # fmt: skip
+    made_from = {file.path: key(file.path) for file in (*pages, *kept)}
+    return (*pages, *kept, *others), made_from
+
+
+def _pages_key(
+    hashes: Mapping[str, str], content: Collection[str], manifest_key: str | None,
+    options: Mapping[str, object],
+) -> str:  # fmt: skip
+    """A hash of what every page is made from but the files under content/: the program,
+    the options, the manifest, the templates and the petition data (see shown_text)."""
+    others = sorted((path, found) for path, found in hashes.items() if path not in content)
+    described = [code_version(), dict(options), manifest_key, others]
+    return content_hash(json.dumps(described, sort_keys=True).encode())
+
+
+def page_keys(digest: Digest, pages_key: str) -> Callable[[str], str]:
+    """A hash of what a page (by output path) is made from."""
+    shown = shown_text(digest)
+
+    def key(path: str) -> str:
+        text = shown.get(path)
+        found = content_hash(text.encode()) if text is not None else ""
+        return content_hash(f"{pages_key}\0{path}\0{found}".encode())
+
+    return key
+
+
+def unchanged_pages(key: Callable[[str], str], last: LastBuild | None) -> frozenset[str]:
+    """The pages the last build into this folder made from the same inputs: they are kept
+    as they are. The sitemap lists every page: if it must be made again, so must they."""
+    if last is None:
+        return frozenset()
+    found = frozenset(p for p, made in last.made_from.items()
+                      if p in last.outputs and key(p) == made)  # fmt: skip
+    return found if "sitemap.xml" in found else frozenset()
 
 
 def last_build_into(out: Path, cache: BuildCache) -> LastBuild | None:
@@ -267,16 +315,19 @@ def _manifest_key(manifest_path: Path, text_hash: str, content: Sequence[Path]) 
     return content_hash(json.dumps([text_hash, where, files]).encode())
 
 
-def render_site(inputs: Inputs, timings: Timings | None = None) -> tuple[OutputFile, ...]:
-    """Render every page, feed and static file, in memory."""
+def render_site(
+    inputs: Inputs, timings: Timings | None = None, unchanged: Collection[str] = frozenset()
+) -> tuple[list[OutputFile], list[OutputFile]]:
+    """Render, in memory, every page (but those in unchanged); and every feed, data file
+    and static file."""
     digest, theme, timings = inputs.digest, inputs.theme, timings or Timings()
     with timings.stage("render pages"):
-        pages = render_pages(digest, theme)
+        pages = render_pages(digest, theme, unchanged)
     with timings.stage("feeds"):
         feeds = render_feeds(digest)
     with timings.stage("data files"):
         data = data_files(digest)
-    return (*pages, *feeds, *data, *theme.assets)
+    return pages, [*feeds, *data, *theme.assets]
 
 
 def protected_paths(inputs: Inputs) -> list[Path]:

@@ -9,6 +9,7 @@ absolute URLs built on ``site.base_url``.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,9 +82,12 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
     return Theme(folder, environment, assets)
 
 
-def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
-    """Render every page, the sitemap and robots.txt."""
-    pages = list(site_pages(digest))
+def render_pages(
+    digest: Digest, theme: Theme, unchanged: Collection[str] = frozenset()
+) -> list[OutputFile]:
+    """Render every page, the sitemap and robots.txt, but those whose output paths are in
+    unchanged (which the last build made from the same inputs)."""
+    pages = [p for p in site_pages(digest, unchanged) if p.output_path not in unchanged]
     shared = {
         "site": digest.manifest.site,
         "manifest": digest.manifest,
@@ -94,6 +98,9 @@ def render_pages(digest: Digest, theme: Theme) -> list[OutputFile]:
     files = [_render(theme, page, shared) for page in pages]
     listed = [p for p in pages if p.links == "relative"]
     for name in ("sitemap.xml", "robots.txt"):
+        if name in unchanged:
+            continue
+        assert not unchanged, "the sitemap lists every page: none may be left out"
         page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
         files.append(_render(theme, page, shared))
     return files

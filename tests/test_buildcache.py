@@ -10,15 +10,18 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from digest import buildcache, sitewriter
-from digest.buildcache import CACHE_FILE
+from digest import buildcache, render, sitewriter
+from digest.buildcache import CACHE_FILE, BuildCache
 from digest.cli import main
 from digest.diagnostics import Report
 from digest.documents import MarkdownRenderer, WriteUp
 from digest.errors import BuildFailed
+from digest.model import OutputFile
+from digest.pages import Page
 from digest.pipeline import BuildResult, build
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
 
@@ -76,6 +79,10 @@ def edits(digest: Path, templates: Path) -> list[tuple[str, Callable[[], None]]]
         (
             "change a write-up",
             lambda: edit(digest / "content" / "crlf-article.md", "line", "line, corrected,"),
+        ),
+        (
+            "change the about page's text",
+            lambda: edit(digest / "content" / "about.md", "\n", "\nEdited.\n"),
         ),
         (
             "change a source's entry",
@@ -151,6 +158,40 @@ def test_a_write_up_edit_rewrites_its_page_and_leaves_unrelated_pages_alone(
     for unchanged in ("about/index.html", "sources/annual-report/index.html",
                       "static/style.css", "sources/petition-100001/cite.bib"):  # fmt: skip
         assert unchanged not in changed
+
+
+def test_a_write_up_edit_renders_only_its_page(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    rendered: list[str] = []
+    real = render._render
+
+    def spy(theme: render.Theme, page: Page, shared: dict[str, Any]) -> OutputFile:
+        rendered.append(page.output_path)
+        return real(theme, page, shared)
+
+    monkeypatch.setattr(render, "_render", spy)
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    build_with_cache(test_digest, out, templates, Report())
+    assert rendered == ["sources/crlf-article/index.html"]
+    rendered.clear()
+    edit(test_digest, "title: Test Digest", "title: The Test Digest")  # every page shows it
+    build_with_cache(test_digest, out, templates, Report())
+    assert len(rendered) == sum(1 for p in read_tree(out) if p.endswith(".html")) + 2
+
+
+def test_kept_pages_are_read_back_when_the_folder_must_be_written_anew(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    monkeypatch.setattr(BuildCache, "forget_build", lambda self, out: False)
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    result = build_with_cache(test_digest, out, templates, Report())
+    assert not result.updated  # replaced whole, the kept pages copied from the old folder
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
 
 
 def test_a_build_with_nothing_changed_reports_the_same_problems(
