@@ -10,7 +10,7 @@ output folder), holds:
   files under content/ and the working directory (a pickle: this cache is the
   build's own, never a contributor's);
 - each write-up as rendered (its HTML, word count, links and ids, as JSON), by
-  the hash of its text;
+  the hash of its file's bytes;
 - the hash of each page and stylesheet the guard found nothing wrong with;
 - the search index's term files and the order of its pages, and each page's terms
   by the hash of what it indexes, so that a rebuild changes only the term files a
@@ -120,7 +120,6 @@ class BuildCache:
         self._db = connection
         self._report = report
         self._where = where
-        self._cached_writeups: set[str] = set()
 
     @classmethod
     def disabled(cls) -> BuildCache:
@@ -228,9 +227,7 @@ class BuildCache:
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
         """The write-ups with these text hashes, as rendered (JSON), where they are cached."""
-        found = self._by_key("SELECT hash, rendered FROM writeups WHERE hash IN", hashes)
-        self._cached_writeups = set(found)
-        return found
+        return self._by_key("SELECT hash, rendered FROM writeups WHERE hash IN", hashes)
 
     def _by_key(self, query: str, keys: Iterable[str]) -> dict[str, str]:
         """Run query (ending 'WHERE key IN') for these keys, a batch at a time."""
@@ -244,14 +241,13 @@ class BuildCache:
                 found.update(db.execute(f"{query} ({','.join('?' * len(batch))})", batch))
         return found
 
-    def keep_writeups(self, rendered: Mapping[str, str]) -> None:
-        """Remember these write-ups as rendered (JSON), and forget those no longer used."""
+    def keep_writeups(self, new: Mapping[str, str], used: Collection[str]) -> None:
+        """Remember new write-ups as rendered (JSON), and forget those no longer used."""
         if self._db is None:
             return
-        new = [(key, html) for key, html in rendered.items() if key not in self._cached_writeups]
         with self._using() as db, db:
-            db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new)
-            _keep_only(db, "writeups", "hash", rendered)
+            db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new.items())
+            _keep_only(db, "writeups", "hash", used)
 
     # -- the search index -------------------------------------------------------------
 

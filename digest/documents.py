@@ -15,15 +15,16 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
 from digest.buildcache import BuildCache
 from digest.diagnostics import Location, Report, did_you_mean, display_path
-from digest.files import content_hash, read_text
+from digest.files import content_hash, decode_text, read_bytes, read_text
 from digest.model import Document, Manifest
 from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 
@@ -161,27 +162,38 @@ class WriteUp:
 
 
 def load_documents(
-    manifest: Manifest, report: Report, cache: BuildCache | None = None
+    manifest: Manifest,
+    report: Report,
+    cache: BuildCache | None = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Document]:
     """Render every source's write-up; report unreadable files and broken internal links.
 
-    With a build cache, a write-up whose text has not changed is not rendered again.
+    With a build cache, a write-up whose bytes have not changed is not rendered again.
+    Given the hash of each file's bytes as well (by path: a build's fingerprint has
+    them), such a write-up is not even read, and its Document's text is left empty:
+    a build does not lint (and a broken link's place is still found, reading the file).
     """
-    texts: dict[str, tuple[str, str, str]] = {}  # source id -> file, text, hash of the text
+    known = hashes if hashes is not None and cache else {}
+    wanted = (known.get(str(source.document)) for source in manifest.sources)
+    cached = cache.writeups(key for key in wanted if key) if cache else {}
+    renderer = MarkdownRenderer()
+    rendered: dict[str, WriteUp] = {}  # by the hash of the file's bytes
+    documents = {}
     for source in manifest.sources:
         file = display_path(source.document, relative_to=manifest.display_root)
-        text = read_text(source.document, report, file=file, cited_at=source.where("document"))
-        if text is not None:
-            text = normalise(text)
-            texts[source.id] = (file, text, content_hash(text.encode()))
-    cached = cache.writeups(h for _, _, h in texts.values()) if cache else {}
-    renderer = MarkdownRenderer()
-    rendered: dict[str, WriteUp] = {}
-    documents = {}
-    for source_id, (file, text, key) in texts.items():
+        text: str | None = None
+        key = known.get(str(source.document))
+        if key not in rendered and key not in cached:
+            raw = read_bytes(source.document, report, file=file, cited_at=source.where("document"))
+            text = None if raw is None else decode_text(raw, report, file=file)
+            if raw is None or text is None:
+                continue
+            text, key = normalise(text), content_hash(raw)
+        assert key is not None
         if key not in rendered:
             found = cached.get(key)
-            rendered[key] = WriteUp.from_json(found) if found else renderer.write_up(text)
+            rendered[key] = WriteUp.from_json(found) if found else renderer.write_up(text or "")
         write_up = rendered[key]
         if not write_up.words:
             report.warning(
@@ -189,11 +201,18 @@ def load_documents(
                 "the write-up is empty",
                 "summarise the source in your own words",
             )
-        check_internal_links(manifest, write_up, text, file, report)
-        documents[source_id] = Document(source_id, write_up.html, write_up.words, text, file)
+        check_internal_links(manifest, write_up, text or _reader(source.document, file), file,
+                             report)  # fmt: skip
+        documents[source.id] = Document(source.id, write_up.html, write_up.words, text or "", file)
     if cache:
-        cache.keep_writeups({key: w.to_json() for key, w in rendered.items()})
+        cache.keep_writeups({key: w.to_json() for key, w in rendered.items() if key not in cached},
+                            used=rendered.keys())  # fmt: skip
     return documents
+
+
+def _reader(path: Path, file: str) -> Callable[[], str]:
+    """Read a write-up's text when a diagnostic needs to find a place in it."""
+    return lambda: normalise(read_text(path, Report(), file=file) or "")
 
 
 def load_about(manifest: Manifest, report: Report) -> str | None:
@@ -211,8 +230,9 @@ def load_about(manifest: Manifest, report: Report) -> str | None:
 
 
 def check_internal_links(
-    manifest: Manifest, write_up: WriteUp, text: str, file: str, report: Report
-) -> None:
+    manifest: Manifest, write_up: WriteUp, text: str | Callable[[], str], file: str,
+    report: Report,
+) -> None:  # fmt: skip
     """Report links to sources or topics the manifest does not define, and to anchors the
     write-up does not have."""
     for kind, target in write_up.links:
@@ -241,7 +261,8 @@ def _examples(kind: str, ids: Iterable[str]) -> str | None:
     return f"link with ({kind}:ID), e.g. ({kind}:{first})" if first else None
 
 
-def _find(text: str, needle: str, file: str) -> Location:
+def _find(text: str | Callable[[], str], needle: str, file: str) -> Location:
+    text = text if isinstance(text, str) else text()
     match = re.search(re.escape(needle), normalise(text))
     if not match:
         return Location(file, 1, 1)

@@ -24,12 +24,31 @@ def read_text(
     names it), or at the file itself; bytes that are not UTF-8, at their line
     and column.
     """
+    raw = read_bytes(path, report, file=file, cited_at=cited_at, severity=severity)
+    return None if raw is None else decode_text(raw, report, file=file, severity=severity)
+
+
+def read_bytes(
+    path: Path,
+    report: Report,
+    *,
+    file: str,
+    cited_at: Location | None = None,
+    severity: Severity = Severity.ERROR,
+) -> bytes | None:
+    """Read a file's bytes; None after reporting why they cannot be read (see read_text)."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         report.add(severity, cited_at or Location(file), f"cannot read {file}: {reason}")
         return None
+
+
+def decode_text(
+    raw: bytes, report: Report, *, file: str, severity: Severity = Severity.ERROR
+) -> str | None:
+    """Decode UTF-8 (a byte-order mark is dropped); None after reporting where it is not."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

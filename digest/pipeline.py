@@ -104,7 +104,7 @@ def build(
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache,
-                             manifest_key=manifest_key)  # fmt: skip
+                             manifest_key=manifest_key, hashes=hashes)  # fmt: skip
         files, made_from = render_changed(inputs, pages_key, last, out, timings)
         with timings.stage("guard"):
             guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
@@ -255,6 +255,7 @@ def load_inputs(
     timings: Timings | None = None,
     cache: BuildCache | None = None,
     manifest_key: str | None = None,
+    hashes: Mapping[str, str] | None = None,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
 
@@ -268,7 +269,7 @@ def load_inputs(
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
     with timings.stage("write-ups"):
-        documents = load_documents(manifest, report, cache)
+        documents = load_documents(manifest, report, cache, hashes)
         about = load_about(manifest, report)
     with timings.stage("petition data"):
         petitions = load_petition_data(manifest, report)
