@@ -11,7 +11,7 @@ reader has no page to resolve a relative link against.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
@@ -21,22 +21,40 @@ from digest.model import Digest, OutputFile, Source
 from digest.sanitize import resolve_links
 from digest.textformat import human_date
 
+FEED_FILES = ("feed.xml", "atom.xml")
 
-def render_feeds(digest: Digest) -> list[OutputFile]:
-    """Render feed.xml and atom.xml for the site and for each topic."""
+
+def render_feeds(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[OutputFile]:
+    """Render feed.xml and atom.xml for the site and for each topic, but those in unchanged
+    (which the last build made from the same inputs)."""
+    feeds = [f for f in _feeds(digest) if not all(f[1] + n in unchanged for n in FEED_FILES)]
+    contents: dict[str, str] = {}  # each write-up once, however many feeds it is in
+    for source in (s for found, *_ in feeds for s in found if s.id not in contents):
+        contents[source.id] = str(_content(digest, source))
+    files = []
+    for found, folder, title, description in feeds:
+        files += _feed_pair(digest, contents, found, folder, title, description)
+    return files
+
+
+def shown_text(digest: Digest) -> dict[str, str]:
+    """Each feed file, with the HTML of the write-ups it shows (see pages.shown_text)."""
+    found = {}
+    for entries, folder, *_ in _feeds(digest):
+        text = "\0".join(digest.documents[s.id].html for s in entries)
+        found.update({folder + name: text for name in FEED_FILES})
+    return found
+
+
+def _feeds(digest: Digest) -> list[tuple[list[Source], str, str, str]]:
+    """Each feed's entries, folder, title and description: the site's, then each topic's."""
     m = digest.manifest
     feeds = [(m.sources, "", m.site.title, m.site.description)] + [
         (m.sources_in(t.id), f"topics/{t.id}/", f"{m.site.title}: {t.title}", t.summary)
         for t in m.topics
     ]
-    entries = [views.newest_added(sources)[: m.site.feed_entries] for sources, *_ in feeds]
-    contents: dict[str, str] = {}  # each write-up once, however many feeds it is in
-    for source in (s for found in entries for s in found if s.id not in contents):
-        contents[source.id] = str(_content(digest, source))
-    files = []
-    for found, (_, folder, title, description) in zip(entries, feeds, strict=True):
-        files += _feed_pair(digest, contents, found, folder, title, description)
-    return files
+    return [(views.newest_added(sources)[: m.site.feed_entries], folder, title, description)
+            for sources, folder, title, description in feeds]  # fmt: skip
 
 
 def _feed_pair(
@@ -50,7 +68,7 @@ def _feed_pair(
     newest = max((s.last_changed for s in entries), default=None)
     updated = _midnight(newest) if newest else digest.built_at
     files = []
-    for name, fmt in (("feed.xml", "rss"), ("atom.xml", "atom")):
+    for name, fmt in zip(FEED_FILES, ("rss", "atom"), strict=True):
         feed = _feed(digest, folder, name, title, description, updated)
         for source in entries:
             _add_entry(feed, digest, source, contents[source.id])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -204,13 +205,18 @@ def data_page(digest: Digest) -> Page:
                 json_ld=citations.json_ld(dataset))  # fmt: skip
 
 
-def data_files(digest: Digest) -> list[OutputFile]:
-    """The files beside the pages: each source's citations, and the data export."""
+def data_files(digest: Digest, unchanged: AbstractSet[str] = frozenset()) -> list[OutputFile]:
+    """The files beside the pages: each source's citations, and the data export; but those
+    in unchanged. They are made from the manifest and the petition data alone."""
     site = digest.manifest.site
-    files = [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
-    files.append(OutputFile("data/sources.schema.json", data_schema()))
+    files = []
+    if not {"data/sources.json", "data/sources.csv", "data/sources.schema.json"} <= unchanged:
+        files += [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
+        files.append(OutputFile("data/sources.schema.json", data_schema()))
     for source in digest.manifest.sources:
         folder = f"sources/{source.id}/"
+        if all(f"{folder}cite.{kind}" in unchanged for kind in ("bib", "ris", "json")):
+            continue
         files += [
             OutputFile(folder + "cite.bib", citations.bibtex(source, site).encode()),
             OutputFile(folder + "cite.ris", citations.ris(source, site).encode()),

@@ -7,10 +7,11 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest import search
+from digest import feeds, pages, search
 from digest.buildcache import (
     UNREADABLE,
     BuildCache,
@@ -27,7 +28,7 @@ from digest.files import content_hash
 from digest.guard import check_output
 from digest.manifest import load_manifest
 from digest.model import Digest, KeptFile, Manifest, OutputFile
-from digest.pages import data_files, shown_text
+from digest.pages import data_files
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.sitewriter import MARKER, write_site
@@ -47,9 +48,9 @@ class BuildResult:
 
     @classmethod
     def of(cls, out: Path, files: Sequence[OutputFile], written: int, updated: bool) -> BuildResult:
-        pages = sum(1 for f in files if f.path.endswith(".html"))
-        feeds = sum(1 for f in files if f.path.endswith(("feed.xml", "atom.xml")))
-        return cls(out, pages, feeds, written, updated)
+        page_count = sum(1 for f in files if f.path.endswith(".html"))
+        feed_count = sum(1 for f in files if f.path.endswith(("feed.xml", "atom.xml")))
+        return cls(out, page_count, feed_count, written, updated)
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,16 @@ def build(
 def render_changed(
     inputs: Inputs, pages_key: str, last: LastBuild | None, out: Path, timings: Timings
 ) -> tuple[tuple[OutputFile, ...], dict[str, str]]:
-    """Render the site but the pages the last build into out made from the same inputs,
-    which are kept as they are there; and say what each page was made from."""
-    key = page_keys(inputs.digest, pages_key)
-    unchanged = unchanged_pages(key, last)
-    pages, others = render_site(inputs, timings, unchanged)
-    kept = [KeptFile(path, last.outputs[path], out) for path in sorted(unchanged)
+    """Render the site but the pages, feeds and data files the last build into out made
+    from the same inputs, which are kept as they are there; and say what each of those
+    was made from."""
+    key = made_from(inputs.digest, pages_key)
+    unchanged = unchanged_outputs(key, last)
+    made, assets = render_site(inputs, timings, unchanged)
+    rendered = {file.path for file in made}
+    kept = [KeptFile(path, last.outputs[path], out) for path in sorted(unchanged - rendered)
             if last is not None]  # fmt: skip
-    made_from = {file.path: key(file.path) for file in (*pages, *kept)}
-    return (*pages, *kept, *others), made_from
+    return (*made, *kept, *assets), {file.path: key(file.path) for file in (*made, *kept)}
 
 
 def _pages_key(
@@ -146,9 +148,9 @@ def _pages_key(
     return content_hash(json.dumps(described, sort_keys=True).encode())
 
 
-def page_keys(digest: Digest, pages_key: str) -> Callable[[str], str]:
-    """A hash of what a page (by output path) is made from."""
-    shown = shown_text(digest)
+def made_from(digest: Digest, pages_key: str) -> Callable[[str], str]:
+    """A hash of what a page, feed or data file (by output path) is made from."""
+    shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
 
     def key(path: str) -> str:
         text = shown.get(path)
@@ -158,8 +160,8 @@ def page_keys(digest: Digest, pages_key: str) -> Callable[[str], str]:
     return key
 
 
-def unchanged_pages(key: Callable[[str], str], last: LastBuild | None) -> frozenset[str]:
-    """The pages the last build into this folder made from the same inputs: they are kept
+def unchanged_outputs(key: Callable[[str], str], last: LastBuild | None) -> frozenset[str]:
+    """The outputs the last build into this folder made from the same inputs: they are kept
     as they are. The sitemap lists every page: if it must be made again, so must they."""
     if last is None:
         return frozenset()
@@ -317,18 +319,18 @@ def _manifest_key(manifest_path: Path, text_hash: str, content: Sequence[Path]) 
 
 
 def render_site(
-    inputs: Inputs, timings: Timings | None = None, unchanged: Collection[str] = frozenset()
+    inputs: Inputs, timings: Timings | None = None, unchanged: AbstractSet[str] = frozenset()
 ) -> tuple[list[OutputFile], list[OutputFile]]:
-    """Render, in memory, every page (but those in unchanged); and every feed, data file
-    and static file."""
+    """Render, in memory, the pages, feeds and data files (but those in unchanged); and,
+    apart, the static files."""
     digest, theme, timings = inputs.digest, inputs.theme, timings or Timings()
     with timings.stage("render pages"):
-        pages = render_pages(digest, theme, unchanged)
+        made = render_pages(digest, theme, unchanged)
     with timings.stage("feeds"):
-        feeds = render_feeds(digest)
+        made += render_feeds(digest, unchanged)
     with timings.stage("data files"):
-        data = data_files(digest)
-    return pages, [*feeds, *data, *theme.assets]
+        made += data_files(digest, unchanged)
+    return made, list(theme.assets)
 
 
 def protected_paths(inputs: Inputs) -> list[Path]:
