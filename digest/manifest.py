@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from digest import schema
-from digest.diagnostics import Report, Severity, did_you_mean, display_path
+from digest.diagnostics import Location, Report, Severity, did_you_mean, display_path
 from digest.fieldchecks import (
     INVALID,
     UNKNOWN,
@@ -215,7 +215,7 @@ class _Builder(FieldChecker):
             content_note=text_or_none(data.get("content_note")),
             petition=petition,
             origin=self.at(path),
-            field_origins=tuple((k, self.at((*path, k))) for k in data),
+            field_origins=tuple(_line_column(k, self.at((*path, k))) for k in data),
             known_gaps=gaps,
             updated=updated,
         )
@@ -306,3 +306,7 @@ def _positive(value: object, default: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return default
+
+
+def _line_column(name: str, where: Location) -> tuple[str, int, int]:
+    return (name, where.line, where.column)

