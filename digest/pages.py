@@ -53,61 +53,67 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+        return output_path(self.path)
 
 
 def site_pages(digest: Digest, unchanged: Collection[str] = frozenset()) -> Iterator[Page]:
-    """List the pages of the site, each with what it shows; source pages whose output
-    paths are in unchanged are left out (the last build's are kept: see render_pages)."""
+    """List the pages of the site, each with what it shows; pages whose output paths are in
+    unchanged are left out (the last build's are kept: see render_pages)."""
     m = digest.manifest
-    site_feeds = feeds(m.site.title, "")
+
+    def wanted(path: str) -> bool:
+        return output_path(path) not in unchanged
+
     every = m.sources
+    site_feeds = feeds(m.site.title, "")
     changed = last_changed(digest, every)
-    website = {"@context": "https://schema.org", "@type": "WebSite", "name": m.site.title,
-               "url": m.site.base_url, "description": m.site.description,
-               "inLanguage": m.site.language}  # fmt: skip
-    yield Page("", "index.html", m.site.title, m.site.description, site_feeds, {
-        "latest": views.newest_added(every)[: views.LATEST_COUNT],
-        "last_added": views.last_added(every),
-        "petitions": views.petition_views(digest, every),
-    }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
-    yield Page("topics/", "topics.html", "Topics", f"The topics of {m.site.title}.", site_feeds,
-               {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}}, section="topics",
-               updated=changed)  # fmt: skip
+    if wanted(""):
+        website = {"@context": "https://schema.org", "@type": "WebSite", "name": m.site.title,
+                   "url": m.site.base_url, "description": m.site.description,
+                   "inLanguage": m.site.language}  # fmt: skip
+        yield Page("", "index.html", m.site.title, m.site.description, site_feeds, {
+            "latest": views.newest_added(every)[: views.LATEST_COUNT],
+            "last_added": views.last_added(every),
+            "petitions": views.petition_views(digest, every),
+        }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
+    if wanted("topics/"):
+        yield Page("topics/", "topics.html", "Topics", f"The topics of {m.site.title}.",
+                   site_feeds, {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
+                   section="topics", updated=changed)  # fmt: skip
     for topic in m.topics:
-        yield topic_page(digest, topic)
-        yield timeline_page(digest, topic)
-    wanted = [s for s in m.sources if f"sources/{s.id}/index.html" not in unchanged]
-    if wanted:
-        related = views.Related(m)
-        for source in wanted:
-            yield source_page(digest, source, related.of(source))
-    yield Page("petitions/", "petitions.html", "Petitions",
-               f"Every petition in {m.site.title}, with its signatures and state.", site_feeds,
-               {"petitions": views.petition_views(digest, every)}, section="petitions",
-               updated=changed)  # fmt: skip
-    yield timeline_page(digest, None)
-    yield data_page(digest)
-    yield Page("search/", "search.html", "Search", f"Search {m.site.title}.", site_feeds,
-               section="search", updated=changed)  # fmt: skip
-    yield Page(
-        "about/",
-        "about.html",
-        "About",
-        f"What {m.site.title} covers and how it is made.",
-        site_feeds,
-        {"about": digest.about},
-        section="about",
-        updated=changed,
-    )
-    yield Page(
-        "404.html",
-        "404.html",
-        "Page not found",
-        "This page does not exist.",
-        site_feeds,
-        links="rooted",
-    )  # served at any missing address, so no relative links
+        if wanted(f"topics/{topic.id}/"):
+            yield topic_page(digest, topic)
+        if wanted(f"topics/{topic.id}/timeline/"):
+            yield timeline_page(digest, topic)
+    sources = [s for s in m.sources if wanted(f"sources/{s.id}/")]
+    related = views.Related(m) if sources else None
+    for source in sources:
+        assert related is not None
+        yield source_page(digest, source, related.of(source))
+    if wanted("petitions/"):
+        yield Page("petitions/", "petitions.html", "Petitions",
+                   f"Every petition in {m.site.title}, with its signatures and state.",
+                   site_feeds, {"petitions": views.petition_views(digest, every)},
+                   section="petitions", updated=changed)  # fmt: skip
+    if wanted("timeline/"):
+        yield timeline_page(digest, None)
+    if wanted("data/"):
+        yield data_page(digest)
+    if wanted("search/"):
+        yield Page("search/", "search.html", "Search", f"Search {m.site.title}.", site_feeds,
+                   section="search", updated=changed)  # fmt: skip
+    if wanted("about/"):
+        yield Page("about/", "about.html", "About",
+                   f"What {m.site.title} covers and how it is made.", site_feeds,
+                   {"about": digest.about}, section="about", updated=changed)  # fmt: skip
+    if wanted("404.html"):  # served at any missing address, so no relative links
+        yield Page("404.html", "404.html", "Page not found", "This page does not exist.",
+                   site_feeds, links="rooted")  # fmt: skip
+
+
+def output_path(path: str) -> str:
+    """The file a page at path is written to: 'topics/' -> 'topics/index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def shown_text(digest: Digest) -> dict[str, str]:

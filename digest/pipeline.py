@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import json
 import os
@@ -152,6 +153,7 @@ def made_from(digest: Digest, pages_key: str) -> Callable[[str], str]:
     """A hash of what a page, feed or data file (by output path) is made from."""
     shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
 
+    @functools.cache
     def key(path: str) -> str:
         text = shown.get(path)
         found = content_hash(text.encode()) if text is not None else ""

@@ -87,7 +87,7 @@ def render_pages(
 ) -> list[OutputFile]:
     """Render every page, the sitemap and robots.txt, but those whose output paths are in
     unchanged (which the last build made from the same inputs)."""
-    pages = [p for p in site_pages(digest, unchanged) if p.output_path not in unchanged]
+    pages = list(site_pages(digest, unchanged))
     shared = {
         "site": digest.manifest.site,
         "manifest": digest.manifest,
