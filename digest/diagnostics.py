@@ -122,10 +122,11 @@ class Report:
 
 def display_path(path: Path, *, relative_to: Path | None = None) -> str:
     """Show a path relative to a folder (default: the working directory) when under it."""
-    base = Path.cwd() if relative_to is None else relative_to
-    text, folder = str(path), str(base).rstrip("/") + "/"
+    text = str(path)
+    folder = (os.getcwd() if relative_to is None else str(relative_to)).rstrip("/") + "/"
     if os.sep == "/" and text.startswith(folder) and folder.startswith("/") and "/." not in text:
         return text[len(folder) :]  # the common case, without pathlib's parsing (0.1 ms)
+    base = Path.cwd() if relative_to is None else relative_to
     try:
         return Path(os.path.relpath(path, base)).as_posix() if _is_under(path, base) else str(path)
     except ValueError:  # different drives on Windows
