@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence

@@ -144,21 +144,27 @@ def check_output_paths(files: Sequence[OutputFile]) -> list[str]:
         if key in seen:
             problems.append(f"two outputs share the path {file.path!r}")
         seen[key] = file.path
-        parts = key.split("/")  # a safe path: no empty, "." or ".." parts
-        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+        slash = key.find("/")
+        while slash != -1:  # every folder the file is in
+            folders.add(key[:slash])
+            slash = key.find("/", slash + 1)
     problems += [f"{seen[k]!r} is both a file and a folder" for k in sorted(set(seen) & folders)]
     return problems
 
 
 def _path_problem(path: str) -> str | None:
+    # String operations: pathlib took 25 us a path, 1 s for the 40,000 files of a large site.
     if not path or "\x00" in path or "\\" in path:
         return "empty, or holds a NUL or backslash"
     if path.startswith("/") or path.endswith("/") or "//" in path:
         return "not a relative file path"
-    parts = path.split("/")  # string operations: pathlib costs 25 us a path, 1 s a build
-    if any(part in (".", "..") for part in parts):
+    framed = f"/{path}/"
+    if "/./" in framed or "/../" in framed:
         return "climbs out of the output folder"
-    if parts[0] == MARKER or any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
+    if framed.startswith(f"/{MARKER}/") or (
+        len(path) > MAX_NAME_BYTES // 4  # no name of fewer characters can be too long
+        and any(len(part.encode()) > MAX_NAME_BYTES for part in path.split("/"))
+    ):
         return "a reserved or over-long name"
     return None
 
