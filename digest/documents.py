@@ -203,7 +203,8 @@ def load_documents(
             )
         check_internal_links(manifest, write_up, text or _reader(source.document, file), file,
                              report)  # fmt: skip
-        documents[source.id] = Document(source.id, write_up.html, write_up.words, text or "", file)
+        documents[source.id] = Document(source.id, write_up.html, write_up.words, text or "", file,
+                                        key)  # fmt: skip
     if cache:
         cache.keep_writeups({key: w.to_json() for key, w in rendered.items() if key not in cached},
                             used=rendered.keys())  # fmt: skip

@@ -38,10 +38,11 @@ def render_feeds(digest: Digest, unchanged: Collection[str] = frozenset()) -> li
 
 
 def shown_text(digest: Digest) -> dict[str, str]:
-    """Each feed file, with the HTML of the write-ups it shows (see pages.shown_text)."""
+    """Each feed file, with what changes when the write-ups it shows do (see
+    pages.shown_text)."""
     found = {}
     for entries, folder, *_ in _feeds(digest):
-        text = "\0".join(digest.documents[s.id].html for s in entries)
+        text = "\0".join(digest.documents[s.id].fingerprint for s in entries)
         found.update({folder + name: text for name in FEED_FILES})
     return found
 

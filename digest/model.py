@@ -257,6 +257,12 @@ class Document:
     word_count: int
     text: str = ""  # the Markdown, normalised, for the lint rules
     file: str = ""  # its path as diagnostics show it
+    digest: str = ""  # the hash of the file's bytes, which the HTML is made from
+
+    @property
+    def fingerprint(self) -> str:
+        """What changes whenever the HTML does: the file's hash, else the HTML itself."""
+        return self.digest or self.html
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,12 @@ def output_path(path: str) -> str:
 
 
 def shown_text(digest: Digest) -> dict[str, str]:
-    """The pages that show the text of a file under content/, by output path, with the HTML
-    each shows of it. Every other page is made from the manifest, the petition data and
-    the templates alone: the build's cache relies on this to know which pages to render."""
-    found = {f"sources/{sid}/index.html": doc.html for sid, doc in digest.documents.items()}
+    """The pages that show the text of a file under content/, by output path, each with a
+    string that changes whenever what it shows of that file does (the hash of a write-up's
+    bytes, the about page's HTML). Every other page is made from the manifest, the
+    petition data and the templates alone: the build's cache relies on this to know which
+    pages to render."""
+    found = {f"sources/{sid}/index.html": doc.fingerprint for sid, doc in digest.documents.items()}
     if digest.about is not None:
         found["about/index.html"] = digest.about
     return found

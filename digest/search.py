@@ -68,11 +68,12 @@ class Entry:
     topic_ids: str  # topic ids, space-separated, for narrowing a search
     plain: str  # text indexed as it is
     html: str = ""  # sanitised HTML whose text is indexed too
+    html_from: str = ""  # what changes whenever the HTML does (Document.fingerprint)
 
     @cached_property
     def key(self) -> str:
         """A hash of everything the index holds of this page."""
-        parts = [*self.shown, self.plain, self.html]
+        parts = [*self.shown, self.plain, self.html_from or self.html]
         return content_hash("".join(f"{len(part)}:{part}" for part in parts).encode())
 
     @property
@@ -123,7 +124,7 @@ def entries(digest: Digest) -> list[Entry]:
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
             "\n".join([source.kind_label, source.summary, source.publisher or ""]),
-            document.html if document else "",
+            document.html if document else "", document.fingerprint if document else "",
         ))  # fmt: skip
     for topic in manifest.topics:
         found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
