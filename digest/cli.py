@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from digest import __version__
 from digest import commands as handlers
 from digest.fetch import api_base_problem
+from digest.parallel import available_jobs
 
 COMMANDS = ("build", "check", "fetch", "add", "serve")
 DEFAULT_COMMAND = "build"
@@ -88,6 +89,14 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--no-cache",
         action="store_true",
         help="build everything from nothing, without the build cache (.cache/build/)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=available_jobs(),
+        metavar="N",
+        help="render and check in up to N processes (default: the %(default)s cores this "
+        "machine gives the build; 1: all in this process)",
     )
     _add_verbosity(p)
     p.set_defaults(handler=handlers.run_build)
@@ -278,6 +287,14 @@ def _api_base(value: str) -> tuple[str, str]:
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port number, got {value!r}")
+    return int(value)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes (1 or more), got {value!r}"
+        )
     return int(value)
 
 

@@ -57,6 +57,7 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
             strict=args.strict,
             timings=timings,
             use_cache=not args.no_cache,
+            jobs=args.jobs,
         )
     except UserError as exc:
         report.extend(exc.diagnostics)

@@ -26,7 +26,10 @@ from digest.buildcache import BuildCache
 from digest.diagnostics import Location, Report, did_you_mean, display_path
 from digest.files import content_hash, decode_text, read_bytes, read_text
 from digest.model import Document, Manifest
+from digest.parallel import map_forked
 from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
+
+WRITE_UPS_PER_JOB = 200  # fewer are rendered sooner than a process starts
 
 # GitHub Flavored Markdown, as GitHub previews a write-up in a pull request: tables,
 # strikethrough, bare links and footnotes; smart quotes and dashes. Raw HTML is passed on
@@ -166,6 +169,7 @@ def load_documents(
     report: Report,
     cache: BuildCache | None = None,
     hashes: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> dict[str, Document]:
     """Render every source's write-up; report unreadable files and broken internal links.
 
@@ -173,27 +177,34 @@ def load_documents(
     Given the hash of each file's bytes as well (by path: a build's fingerprint has
     them), such a write-up is not even read, and its Document's text is left empty:
     a build does not lint (and a broken link's place is still found, reading the file).
+    New write-ups are rendered in up to jobs processes.
     """
     known = hashes if hashes is not None and cache else {}
     wanted = (known.get(str(source.document)) for source in manifest.sources)
     cached = cache.writeups(key for key in wanted if key) if cache else {}
-    renderer = MarkdownRenderer()
-    rendered: dict[str, WriteUp] = {}  # by the hash of the file's bytes
-    documents = {}
+    read: dict[str, tuple[str, str, str | None]] = {}  # source id -> file, key, its text
+    new: dict[str, str] = {}  # the text of each write-up to render, by key
     for source in manifest.sources:
         file = display_path(source.document, relative_to=manifest.display_root)
-        text: str | None = None
         key = known.get(str(source.document))
-        if key not in rendered and key not in cached:
+        text: str | None = None
+        if key is None or key not in cached:
             raw = read_bytes(source.document, report, file=file, cited_at=source.where("document"))
             text = None if raw is None else decode_text(raw, report, file=file)
             if raw is None or text is None:
                 continue
             text, key = normalise(text), content_hash(raw)
-        assert key is not None
-        if key not in rendered:
-            found = cached.get(key)
-            rendered[key] = WriteUp.from_json(found) if found else renderer.write_up(text or "")
+            if key not in cached:
+                new.setdefault(key, text)
+        read[source.id] = (file, key, text)
+    rendered = _render_all(new, jobs)
+    for key, found in cached.items():
+        rendered.setdefault(key, WriteUp.from_json(found))
+    documents = {}
+    for source in manifest.sources:
+        if source.id not in read:
+            continue
+        file, key, text = read[source.id]
         write_up = rendered[key]
         if not write_up.words:
             report.warning(
@@ -206,9 +217,17 @@ def load_documents(
         documents[source.id] = Document(source.id, write_up.html, write_up.words, text or "", file,
                                         key)  # fmt: skip
     if cache:
-        cache.keep_writeups({key: w.to_json() for key, w in rendered.items() if key not in cached},
-                            used=rendered.keys())  # fmt: skip
+        cache.keep_writeups({key: rendered[key].to_json() for key in new},
+                            used={key for _, key, _ in read.values()})  # fmt: skip
     return documents
+
+
+def _render_all(texts: Mapping[str, str], jobs: int) -> dict[str, WriteUp]:
+    """Render write-ups by key, in up to jobs processes when there are many."""
+    keys, renderer = list(texts), MarkdownRenderer()
+    found = map_forked(lambda n: renderer.write_up(texts[keys[n]]), len(keys), jobs=jobs,
+                       at_least=WRITE_UPS_PER_JOB)  # fmt: skip
+    return dict(zip(keys, found, strict=True))
 
 
 def _reader(path: Path, file: str) -> Callable[[], str]:

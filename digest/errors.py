@@ -26,6 +26,10 @@ class UserError(DigestError):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[UserError], tuple[list[Diagnostic]]]:
+        """Pickle with the diagnostics (it crosses from a worker process to the build)."""
+        return (type(self), (self.diagnostics,))
+
 
 class BuildFailed(UserError):
     """Validation found errors (or warnings under --strict)."""

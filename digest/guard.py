@@ -19,6 +19,7 @@ from pathlib import Path
 
 from digest.diagnostics import Location, Report, display_path
 from digest.model import OutputFile
+from digest.parallel import map_forked
 
 # What every page's <meta http-equiv="Content-Security-Policy"> says. Scripts come only
 # from the site; nothing is framed, posted elsewhere or loaded from another origin, and no
@@ -27,6 +28,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
        "img-src 'self'; font-src 'self'; connect-src 'self'; media-src 'none'; "
        "object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'self'; "
        "form-action 'self'")  # fmt: skip
+
+FILES_PER_JOB = 500  # fewer are read sooner than a process starts
 
 MEDIA = {
     "img", "picture", "source", "video", "audio", "track", "iframe", "frame", "frameset",
@@ -61,19 +64,20 @@ def check_output(
     templates: Path,
     report: Report,
     known_clean: Callable[[OutputFile], bool] = lambda file: False,
+    jobs: int = 1,
 ) -> list[OutputFile]:
     """Report every page and stylesheet that would show media or load from elsewhere.
 
     known_clean tells of a file whose bytes were checked before with no problem (the
-    build cache remembers them); returns the files checked here and found clean.
+    build cache remembers them); returns the files checked here and found clean. The
+    files are read in up to jobs processes when there are many.
     """
     found: dict[Problem, list[str]] = {}
     clean = []
-    for file in files:
-        if not file.path.endswith((".html", ".css")) or known_clean(file):
-            continue
-        text = file.content.decode("utf-8")
-        problems = page_problems(text) if file.path.endswith(".html") else stylesheet_problems(text)
+    todo = [f for f in files if f.path.endswith((".html", ".css")) and not known_clean(f)]
+    checked = map_forked(lambda n: file_problems(todo[n]), len(todo), jobs=jobs,
+                         at_least=FILES_PER_JOB)  # fmt: skip
+    for file, problems in zip(todo, checked, strict=True):
         if not problems:
             clean.append(file)
         for problem in problems:
@@ -84,6 +88,11 @@ def check_output(
         where = _find(problem.needle, sources) or Location("(site)")
         report.error(where, f"{problem.message} (in {shown})", problem.hint)
     return clean
+
+
+def file_problems(file: OutputFile) -> list[Problem]:
+    text = file.content.decode("utf-8")
+    return page_problems(text) if file.path.endswith(".html") else stylesheet_problems(text)
 
 
 def page_problems(html: str) -> list[Problem]:

@@ -8,7 +8,8 @@ schema.org description of each page, and when each page last changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -59,56 +60,66 @@ class Page:
 def site_pages(digest: Digest, unchanged: Collection[str] = frozenset()) -> Iterator[Page]:
     """List the pages of the site, each with what it shows; pages whose output paths are in
     unchanged are left out (the last build's are kept: see render_pages)."""
+    return (make() for make in page_plan(digest, unchanged))
+
+
+def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[Callable[[], Page]]:
+    """How to make each page of the site but those in unchanged, in the site's order. A page
+    is made from the digest alone, never from another page: any process can make any."""
     m = digest.manifest
-
-    def wanted(path: str) -> bool:
-        return output_path(path) not in unchanged
-
     every = m.sources
     site_feeds = feeds(m.site.title, "")
     changed = last_changed(digest, every)
-    if wanted(""):
+    related = functools.cache(lambda: views.Related(m))  # built once, where first needed
+
+    def home() -> Page:
         website = {"@context": "https://schema.org", "@type": "WebSite", "name": m.site.title,
                    "url": m.site.base_url, "description": m.site.description,
                    "inLanguage": m.site.language}  # fmt: skip
-        yield Page("", "index.html", m.site.title, m.site.description, site_feeds, {
+        return Page("", "index.html", m.site.title, m.site.description, site_feeds, {
             "latest": views.newest_added(every)[: views.LATEST_COUNT],
             "last_added": views.last_added(every),
             "petitions": views.petition_views(digest, every),
         }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
-    if wanted("topics/"):
-        yield Page("topics/", "topics.html", "Topics", f"The topics of {m.site.title}.",
-                   site_feeds, {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
-                   section="topics", updated=changed)  # fmt: skip
+
+    def topics() -> Page:
+        return Page("topics/", "topics.html", "Topics", f"The topics of {m.site.title}.",
+                    site_feeds, {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
+                    section="topics", updated=changed)  # fmt: skip
+
+    def source(source: Source) -> Page:
+        return source_page(digest, source, related().of(source))
+
+    def petitions() -> Page:
+        return Page("petitions/", "petitions.html", "Petitions",
+                    f"Every petition in {m.site.title}, with its signatures and state.",
+                    site_feeds, {"petitions": views.petition_views(digest, every)},
+                    section="petitions", updated=changed)  # fmt: skip
+
+    def search() -> Page:
+        return Page("search/", "search.html", "Search", f"Search {m.site.title}.", site_feeds,
+                    section="search", updated=changed)  # fmt: skip
+
+    def about() -> Page:
+        return Page("about/", "about.html", "About",
+                    f"What {m.site.title} covers and how it is made.", site_feeds,
+                    {"about": digest.about}, section="about", updated=changed)  # fmt: skip
+
+    def not_found() -> Page:  # served at any missing address, so no relative links
+        return Page("404.html", "404.html", "Page not found", "This page does not exist.",
+                    site_feeds, links="rooted")  # fmt: skip
+
+    plan: list[tuple[str, Callable[[], Page]]] = [("", home), ("topics/", topics)]
     for topic in m.topics:
-        if wanted(f"topics/{topic.id}/"):
-            yield topic_page(digest, topic)
-        if wanted(f"topics/{topic.id}/timeline/"):
-            yield timeline_page(digest, topic)
-    sources = [s for s in m.sources if wanted(f"sources/{s.id}/")]
-    related = views.Related(m) if sources else None
-    for source in sources:
-        assert related is not None
-        yield source_page(digest, source, related.of(source))
-    if wanted("petitions/"):
-        yield Page("petitions/", "petitions.html", "Petitions",
-                   f"Every petition in {m.site.title}, with its signatures and state.",
-                   site_feeds, {"petitions": views.petition_views(digest, every)},
-                   section="petitions", updated=changed)  # fmt: skip
-    if wanted("timeline/"):
-        yield timeline_page(digest, None)
-    if wanted("data/"):
-        yield data_page(digest)
-    if wanted("search/"):
-        yield Page("search/", "search.html", "Search", f"Search {m.site.title}.", site_feeds,
-                   section="search", updated=changed)  # fmt: skip
-    if wanted("about/"):
-        yield Page("about/", "about.html", "About",
-                   f"What {m.site.title} covers and how it is made.", site_feeds,
-                   {"about": digest.about}, section="about", updated=changed)  # fmt: skip
-    if wanted("404.html"):  # served at any missing address, so no relative links
-        yield Page("404.html", "404.html", "Page not found", "This page does not exist.",
-                   site_feeds, links="rooted")  # fmt: skip
+        plan.append((f"topics/{topic.id}/", functools.partial(topic_page, digest, topic)))
+        plan.append((f"topics/{topic.id}/timeline/",
+                     functools.partial(timeline_page, digest, topic)))  # fmt: skip
+    plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
+    plan += [("petitions/", petitions),
+             ("timeline/", functools.partial(timeline_page, digest, None)),
+             ("data/", functools.partial(data_page, digest)), ("search/", search),
+             ("about/", about), ("404.html", not_found)]  # fmt: skip
+    return [make for path, make in plan if output_path(path) not in unchanged]
 
 
 def output_path(path: str) -> str:

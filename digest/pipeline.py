@@ -73,12 +73,14 @@ def build(
     now: dt.datetime | None = None,
     timings: Timings | None = None,
     use_cache: bool = True,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors.
 
     With the build cache, a build with nothing changed does nothing (and reports
     what the last one did), write-ups are rendered only when their text changed,
-    and only the output files whose bytes changed are written.
+    and only the output files whose bytes changed are written. Write-ups, pages and
+    the guard's checks are done in up to jobs processes when there are many.
     """
     timings = timings or Timings()
     out, root = out.absolute(), manifest_path.parent.absolute()
@@ -106,10 +108,12 @@ def build(
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache,
-                             manifest_key=manifest_key, hashes=hashes)  # fmt: skip
-        files, made_from = render_changed(inputs, pages_key, last, out, timings)
+                             manifest_key=manifest_key, hashes=hashes, jobs=jobs)  # fmt: skip
+        files, made_from = render_changed(inputs, pages_key, last, out, timings, jobs)
         with timings.stage("guard"):
-            guard(files, inputs.theme.folder, report, cache)  # no media, nothing from elsewhere
+            guard(
+                files, inputs.theme.folder, report, cache, jobs
+            )  # no media, nothing from elsewhere
         stop_if_failed(report, strict)
         with timings.stage("search index"):
             files = (*files, *search_files(inputs.digest, cache))
@@ -124,14 +128,15 @@ def build(
 
 
 def render_changed(
-    inputs: Inputs, pages_key: str, last: LastBuild | None, out: Path, timings: Timings
-) -> tuple[tuple[OutputFile, ...], dict[str, str]]:
+    inputs: Inputs, pages_key: str, last: LastBuild | None, out: Path, timings: Timings,
+    jobs: int = 1,
+) -> tuple[tuple[OutputFile, ...], dict[str, str]]:  # fmt: skip
     """Render the site but the pages, feeds and data files the last build into out made
     from the same inputs, which are kept as they are there; and say what each of those
     was made from."""
     key = made_from(inputs.digest, pages_key)
     unchanged = unchanged_outputs(key, last)
-    made, assets = render_site(inputs, timings, unchanged)
+    made, assets = render_site(inputs, timings, unchanged, jobs)
     rendered = {file.path for file in made}
     kept = [KeptFile(path, last.outputs[path], out) for path in sorted(unchanged - rendered)
             if last is not None]  # fmt: skip
@@ -178,11 +183,14 @@ def last_build_into(out: Path, cache: BuildCache) -> LastBuild | None:
     return last if last is not None and last.folder == folder_identity(out, MARKER) else None
 
 
-def guard(files: Sequence[OutputFile], templates: Path, report: Report, cache: BuildCache) -> None:
+def guard(
+    files: Sequence[OutputFile], templates: Path, report: Report, cache: BuildCache, jobs: int = 1
+) -> None:
     """Check every page and stylesheet but those whose bytes the guard has passed before."""
     passed = cache.guarded()
     checked = {f.digest for f in files if f.path.endswith((".html", ".css"))}
-    newly = check_output(files, templates, report, known_clean=lambda file: file.digest in passed)
+    newly = check_output(files, templates, report, known_clean=lambda file: file.digest in passed,
+                         jobs=jobs)  # fmt: skip
     cache.keep_guarded({f.digest for f in newly} | (passed & checked))
 
 
@@ -260,6 +268,7 @@ def load_inputs(
     cache: BuildCache | None = None,
     manifest_key: str | None = None,
     hashes: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
 
@@ -273,7 +282,7 @@ def load_inputs(
     assert manifest is not None
     manifest = with_base_url(manifest, base_url)
     with timings.stage("write-ups"):
-        documents = load_documents(manifest, report, cache, hashes)
+        documents = load_documents(manifest, report, cache, hashes, jobs)
         about = load_about(manifest, report)
     with timings.stage("petition data"):
         petitions = load_petition_data(manifest, report)
@@ -321,13 +330,14 @@ def _manifest_key(manifest_path: Path, text_hash: str, content: Sequence[Path]) 
 
 
 def render_site(
-    inputs: Inputs, timings: Timings | None = None, unchanged: AbstractSet[str] = frozenset()
-) -> tuple[list[OutputFile], list[OutputFile]]:
+    inputs: Inputs, timings: Timings | None = None, unchanged: AbstractSet[str] = frozenset(),
+    jobs: int = 1,
+) -> tuple[list[OutputFile], list[OutputFile]]:  # fmt: skip
     """Render, in memory, the pages, feeds and data files (but those in unchanged); and,
     apart, the static files."""
     digest, theme, timings = inputs.digest, inputs.theme, timings or Timings()
     with timings.stage("render pages"):
-        made = render_pages(digest, theme, unchanged)
+        made = render_pages(digest, theme, unchanged, jobs)
     with timings.stage("feeds"):
         made += render_feeds(digest, unchanged)
     with timings.stage("data files"):

@@ -8,8 +8,9 @@ absolute URLs built on ``site.base_url``.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from digest.diagnostics import Diagnostic, Location, Report, Severity, display_p
 from digest.errors import UserError
 from digest.guard import CSP
 from digest.model import Digest, OutputFile
-from digest.pages import Page, site_pages
+from digest.pages import Page, page_plan
+from digest.parallel import map_forked
 from digest.sanitize import resolve_links
 
 STATIC_DIR = "static"
+PAGES_PER_JOB = 500  # fewer are rendered sooner than a process starts
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,12 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
 
 
 def render_pages(
-    digest: Digest, theme: Theme, unchanged: Collection[str] = frozenset()
+    digest: Digest, theme: Theme, unchanged: Collection[str] = frozenset(), jobs: int = 1
 ) -> list[OutputFile]:
     """Render every page, the sitemap and robots.txt, but those whose output paths are in
-    unchanged (which the last build made from the same inputs)."""
-    pages = list(site_pages(digest, unchanged))
+    unchanged (which the last build made from the same inputs); in up to jobs processes
+    when there are many."""
+    plan = page_plan(digest, unchanged)
     shared = {
         "site": digest.manifest.site,
         "manifest": digest.manifest,
@@ -95,8 +99,10 @@ def render_pages(
         "built_at": digest.built_at,
         "petition_addresses": views.petition_addresses(digest.manifest),
     }
-    files = [_render(theme, page, shared) for page in pages]
-    listed = [p for p in pages if p.links == "relative"]
+    made = map_forked(lambda n: _make(theme, plan[n], shared), len(plan), jobs=jobs,
+                      at_least=PAGES_PER_JOB)  # fmt: skip
+    files = [file for file, _ in made]
+    listed = [page for _, page in made if page.links == "relative"]
     for name in ("sitemap.xml", "robots.txt"):
         if name in unchanged:
             continue
@@ -104,6 +110,14 @@ def render_pages(
         page = Page(name, name, name, "", (), {"pages": listed}, links="absolute")
         files.append(_render(theme, page, shared))
     return files
+
+
+def _make(
+    theme: Theme, make: Callable[[], Page], shared: dict[str, Any]
+) -> tuple[OutputFile, Page]:
+    """Make a page and render it; and the page without what it shows, for the sitemap."""
+    page = make()
+    return _render(theme, page, shared), dataclasses.replace(page, context={})
 
 
 def _render(theme: Theme, page: Page, shared: dict[str, Any]) -> OutputFile:

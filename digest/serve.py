@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from digest.diagnostics import Report, Severity
 from digest.errors import UserError
+from digest.parallel import available_jobs
 from digest.petitioncache import CACHE_DIR
 from digest.pipeline import build
 
@@ -124,7 +125,7 @@ class DevServer:
         started = time.perf_counter()
         try:
             result = build(self.manifest, out=self.out, report=report, templates=self.templates,
-                           base_url=self.url)  # fmt: skip
+                           base_url=self.url, jobs=available_jobs())  # fmt: skip
         except UserError as exc:
             report.extend(exc.diagnostics)
             text = "\n".join(d.format() for d in report.sorted(minimum=Severity.WARNING))

@@ -106,6 +106,10 @@ def test_a_bad_command_line_exits_2(digest_here: Path, capsys: pytest.CaptureFix
         "build.py build: error: argument --base-url: expected an absolute http(s) URL, "
         "got 'ftp://mirror.test'\n"
     )
+    assert run("build", "--jobs", "0")[0] == 2
+    assert capsys.readouterr().err.endswith(
+        "build.py build: error: argument --jobs: expected 1 or more processes, got '0'\n"
+    )
     assert run("build", "--quiet", "--verbose")[0] == 2
     assert run("frobnicate")[0] == 2
     assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
