@@ -292,9 +292,7 @@ def _port(value: str) -> int:
 
 def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of processes (1 or more), got {value!r}"
-        )
+        raise argparse.ArgumentTypeError(f"expected 1 or more processes, got {value!r}")
     return int(value)
 
 
