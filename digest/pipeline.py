@@ -30,6 +30,7 @@ from digest.guard import check_output
 from digest.manifest import load_manifest
 from digest.model import Digest, KeptFile, Manifest, OutputFile
 from digest.pages import data_files
+from digest.parallel import map_forked
 from digest.petitioncache import CACHE_DIR, load_petition_data
 from digest.render import Theme, load_theme, render_pages
 from digest.sitewriter import MARKER, write_site
@@ -116,7 +117,7 @@ def build(
             )  # no media, nothing from elsewhere
         stop_if_failed(report, strict)
         with timings.stage("search index"):
-            files = (*files, *search_files(inputs.digest, cache))
+            files = (*files, *search_files(inputs.digest, cache, jobs))
         with timings.stage("write"):
             result, outputs = write(files, out, protected_paths(inputs), cache, last)
         cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
@@ -194,8 +195,9 @@ def guard(
     cache.keep_guarded({f.digest for f in newly} | (passed & checked))
 
 
-def search_files(digest: Digest, cache: BuildCache) -> list[OutputFile]:
-    """The search index, changed only where its pages changed since the last one."""
+def search_files(digest: Digest, cache: BuildCache, jobs: int = 1) -> list[OutputFile]:
+    """The search index, changed only where its pages changed since the last one; new pages'
+    terms are found in up to jobs processes when there are many."""
     entries = search.entries(digest)
     previous = cache.search_index()
     changed = search.changes(entries, previous)
@@ -206,7 +208,10 @@ def search_files(digest: Digest, cache: BuildCache) -> list[OutputFile]:
             previous, changed = None, None  # the cache has lost them: make it from nothing
     wanted = entries if changed is None else [entries[n] for n in changed]
     terms = cache.search_terms(entry.key for entry in wanted)
-    new = {entry.key: search.terms_of(entry) for entry in wanted if entry.key not in terms}
+    todo = [entry for entry in wanted if entry.key not in terms]
+    found = map_forked(lambda n: search.terms_of(todo[n]), len(todo), jobs=jobs,
+                       at_least=search.ENTRIES_PER_JOB)  # fmt: skip
+    new = {entry.key: entry_terms for entry, entry_terms in zip(todo, found, strict=True)}
     files, state = search.search_index(entries, {**terms, **new}, previous, old)
     cache.keep_search(state, previous, new)
     return files

@@ -16,8 +16,8 @@ script (templates/static/search.js) to load piece by piece:
   it occurs in and a weight (occurrences, a title's counting TITLE_WEIGHT times),
   as ``[page, weight, page, weight, ...]``.
 
-A term is a run of letters, digits and underscores, lower-cased, with accents
-taken off; terms of one character are left out. The browser splits a query the
+A term is a run of 2 to 40 letters, digits and underscores (a longer run is cut
+into pieces), lower-cased, with accents taken off. The browser splits a query the
 same way, matches each word as a term or the beginning of one, and ranks by BM25.
 
 The index is ours rather than Pagefind's because Pagefind could not meet the
@@ -50,9 +50,12 @@ from digest.views import topics_of
 FOLDER = "search-index"
 FORMAT = 1
 DOCS_PER_FILE = 500
+ENTRIES_PER_JOB = 500  # fewer are split into terms sooner than a process starts
 TITLE_WEIGHT = 5
-SHORTEST, LONGEST = 2, 40  # term lengths kept; longer ones are cut to LONGEST
+SHORTEST, LONGEST = 2, 40  # term lengths; a longer run of letters is cut into pieces
 _WORD = re.compile(r"\w+")
+_TERM = re.compile(rf"\w{{{SHORTEST},{LONGEST}}}")
+_NON_ASCII_LETTER = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit beyond ASCII
 _JSON = {"ensure_ascii": False, "separators": (",", ":")}
 
 
@@ -136,15 +139,18 @@ def entries(digest: Digest) -> list[Entry]:
 
 
 def words(text: str) -> list[str]:
-    """The terms of a text, in order (search.js splits a query the same way)."""
-    found: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    """The terms of a text, in order (search.js splits a query the same way): runs of 2 to
+    LONGEST letters, digits and underscores (a longer run is cut into pieces), lower-cased,
+    with accents taken off."""
+    lowered = text.lower()
+    if lowered.isascii() or _NON_ASCII_LETTER.search(lowered) is None:
+        return _TERM.findall(lowered)  # most texts: one regular expression does it
+    found = []
+    for word in _WORD.findall(lowered):
         if not word.isascii():
-            plain = unicodedata.normalize("NFKD", word)
-            plain = "".join(c for c in plain if unicodedata.category(c) != "Mn")
-            found.extend(w[:LONGEST] for w in _WORD.findall(plain) if len(w) >= SHORTEST)
-        elif len(word) >= SHORTEST:
-            found.append(word[:LONGEST])
+            word = unicodedata.normalize("NFKD", word)
+            word = "".join(c for c in word if unicodedata.category(c) != "Mn")
+        found += _TERM.findall(word)
     return found
 
 

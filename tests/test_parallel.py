@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import documents, guard, parallel, render
+from digest import documents, guard, parallel, render, search
 from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.errors import UserError
 from digest.pipeline import build
@@ -54,8 +54,8 @@ def test_a_build_in_several_processes_is_the_same_bytes(
 ) -> None:
     build_digest(test_digest, tmp_path / "one")
     for module, name in ((documents, "WRITE_UPS_PER_JOB"), (render, "PAGES_PER_JOB"),
-                         (guard, "FILES_PER_JOB")):  # fmt: skip
+                         (guard, "FILES_PER_JOB"), (search, "ENTRIES_PER_JOB")):  # fmt: skip
         monkeypatch.setattr(module, name, 1)  # the test digest is small: fork anyway
     build(test_digest, out=tmp_path / "two", report=Report(), templates=TEMPLATES, now=BUILT_AT,
-          use_cache=False, jobs=2)  # fmt: skip
+          jobs=2)  # fmt: skip (with the cache: the search index's terms are found anew)
     assert read_tree(tmp_path / "two") == read_tree(tmp_path / "one")

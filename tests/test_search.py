@@ -7,6 +7,8 @@ import dataclasses
 import json
 import random
 import re
+import shutil
+import subprocess
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +17,7 @@ import pytest
 from digest import search
 from digest.model import Digest, OutputFile
 from digest.search import Entry, IndexState
-from tests.conftest import load_digest
+from tests.conftest import TEMPLATES, load_digest
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,8 @@ def test_terms_are_lower_case_words_of_two_letters_or_more_without_accents() -> 
     assert search.words("Ofcom's \u2018urgent\u2019 CONTACT, x 2026 e-mail") == [
         "ofcom", "urgent", "contact", "2026", "mail"]  # fmt: skip
     assert search.words("Café naïve Ångström ﬁle") == ["cafe", "naive", "angstrom", "file"]
-    assert search.words("a" * 100) == ["a" * search.LONGEST]
+    assert search.words("a" * 100) == ["a" * 40, "a" * 40, "a" * 20]
+    assert search.words("\u00e9" + "a" * 40) == ["e" + "a" * 39]  # and a lone "a", dropped
     assert search.words("Προσοχή 東京") == ["προσοχη", "東京"]
 
 
@@ -139,3 +142,22 @@ def test_an_unchanged_index_is_the_previous_one(digest: Digest) -> None:
     assert search.changes(found, state) == []
     again, kept = search.search_index(found, {}, state, {})
     assert again == files and kept.shards == state.shards
+
+
+PARITY = ["Ofcom's \u2018urgent\u2019 CONTACT, x 2026 e-mail", "Café naïve Ångström ﬁle",
+          "a" * 100, "\u00e9" + "a" * 40, "Προσοχή 東京 ΣΑΣ", "İstanbul ǅemal", "x_y__z 3½",
+          "ﬀ ﬃ Ⅻ ⅻ ② ¹²", "la\u0301tex co\u0308operate"]  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_search_page_splits_text_into_the_same_terms() -> None:
+    """search.js's words() (run by Node.js) and search.words() agree on hard cases."""
+    script = (TEMPLATES / "static" / "search.js").read_text(encoding="utf-8")
+    start = script.index("const WORD = ")
+    constants = script[start : script.index("\n", script.index("const TERM = "))]
+    function = script[script.index("function words(text) {") : script.index("function shardOf")]
+    program = (
+        f"{constants}\n{function}\nconsole.log(JSON.stringify({json.dumps(PARITY)}.map(words)));"
+    )
+    done = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [search.words(text) for text in PARITY]
