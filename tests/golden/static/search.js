@@ -13,13 +13,13 @@ const folder = new URL("search-index/", root);
 const SHOWN = 30;
 const WAIT = 150; // ms of no typing before a search runs
 const SHORTEST = 2; // as digest/search.py
-const LONGEST = 40;
 const K1 = 1.2; // BM25
 const B = 0.75;
 const BEGINNING = 0.5; // a word that only begins a term counts this much
 const AROUND = 12; // words of an excerpt before the first match
 const EXCERPT = 32; // words in an excerpt
 const WORD = /[\p{L}\p{N}_]+/gu;
+const TERM = /[\p{L}\p{N}_]{2,40}/gu;
 
 const files = new Map(); // name in search-index/ -> promise of its JSON
 const texts = new Map(); // page address -> promise of its searchable text
@@ -47,18 +47,12 @@ function load(name) {
 }
 
 function words(text) {
-  // The terms of a text, as digest/search.py's words() finds them.
+  // The terms of a text, as digest/search.py's words() finds them: runs of 2 to 40 letters,
+  // digits and underscores (a longer run is cut into pieces), lower-cased, accents taken off.
   const found = [];
-  for (const word of text.toLowerCase().match(WORD) ?? []) {
-    if (/^[\x00-\x7f]+$/.test(word)) {
-      if (word.length >= SHORTEST) found.push(word.slice(0, LONGEST));
-      continue;
-    }
-    const plain = word.normalize("NFKD").replace(/\p{Mn}/gu, "");
-    for (const part of plain.match(WORD) ?? []) {
-      const letters = Array.from(part);
-      if (letters.length >= SHORTEST) found.push(letters.slice(0, LONGEST).join(""));
-    }
+  for (let word of text.toLowerCase().match(WORD) ?? []) {
+    if (!/^[\x00-\x7f]+$/.test(word)) word = word.normalize("NFKD").replace(/\p{Mn}/gu, "");
+    found.push(...(word.match(TERM) ?? []));
   }
   return found;
 }
