@@ -335,30 +335,44 @@ class BuildCache:
     def forget_build(self, out: Path) -> bool:
         """Say the folder out is being changed: until the new build is recorded, nothing is
         known of what it holds (a killed build leaves it part old, part new). False if
-        that could not be recorded: then out must be replaced whole, not changed."""
+        that could not be recorded: then out must be replaced whole, not changed. (The
+        rows of its outputs stay, for record_build to update, but without the build's
+        own row nothing trusts them.)"""
         if self._db is None:
             return False
         with self._using() as db, db:
             db.execute("DELETE FROM last_build WHERE out = ?", (str(out),))
-            db.execute("DELETE FROM outputs WHERE out = ?", (str(out),))
             return True
         return False
 
-    def record_build(self, build: LastBuild) -> None:
+    def record_build(self, build: LastBuild, previous: LastBuild | None = None) -> None:
+        """Record a build; given the last one recorded into the same folder (whose rows of
+        outputs are still there), only the rows that differ are written."""
         if self._db is None:
             return
+        rows = {
+            path: (found, build.made_from.get(path, "")) for path, found in build.outputs.items()
+        }
+        if previous is not None:
+            old = {path: (found, previous.made_from.get(path, ""))
+                   for path, found in previous.outputs.items()}  # fmt: skip
+            gone = old.keys() - rows.keys()
+            rows = {path: row for path, row in rows.items() if old.get(path) != row}
         with self._using() as db, db:
-            db.execute("DELETE FROM outputs WHERE out = ?", (build.out,))
+            if previous is None:
+                db.execute("DELETE FROM outputs WHERE out = ?", (build.out,))
+            else:
+                db.executemany("DELETE FROM outputs WHERE out = ? AND path = ?",
+                               ((build.out, path) for path in gone))  # fmt: skip
             db.execute(
                 "INSERT OR REPLACE INTO last_build VALUES (?, ?, ?, ?, ?, ?)",
                 (build.out, build.fingerprint, build.folder,
                  _write_diagnostics(build.diagnostics), build.pages, build.feeds),
             )  # fmt: skip
             db.executemany(
-                "INSERT INTO outputs VALUES (?, ?, ?, ?)",
-                ((build.out, path, found, build.made_from.get(path, ""))
-                 for path, found in build.outputs.items()),
-            )  # fmt: skip
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                ((build.out, path, found, made) for path, (found, made) in rows.items()),
+            )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

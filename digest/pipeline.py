@@ -122,7 +122,7 @@ def build(
             result, outputs = write(files, out, protected_paths(inputs), cache, last)
         cache.record_build(LastBuild(fingerprint, str(out), folder_identity(out, MARKER),
                                      tuple(report.diagnostics[before:]), result.pages,
-                                     result.feeds, outputs, made_from))  # fmt: skip
+                                     result.feeds, outputs, made_from), previous=last)  # fmt: skip
         return result
     finally:
         cache.close()

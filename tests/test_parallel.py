@@ -56,6 +56,12 @@ def test_a_build_in_several_processes_is_the_same_bytes(
     for module, name in ((documents, "WRITE_UPS_PER_JOB"), (render, "PAGES_PER_JOB"),
                          (guard, "FILES_PER_JOB"), (search, "ENTRIES_PER_JOB")):  # fmt: skip
         monkeypatch.setattr(module, name, 1)  # the test digest is small: fork anyway
-    build(test_digest, out=tmp_path / "two", report=Report(), templates=TEMPLATES, now=BUILT_AT,
-          jobs=2)  # fmt: skip (with the cache: the search index's terms are found anew)
+    build(
+        test_digest,
+        out=tmp_path / "two",
+        report=Report(),
+        templates=TEMPLATES,
+        now=BUILT_AT,
+        jobs=2,
+    )  # fmt: skip (with the cache: the search index's terms are found anew)
     assert read_tree(tmp_path / "two") == read_tree(tmp_path / "one")
