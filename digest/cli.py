@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from digest import __version__
 from digest import commands as handlers
-from digest.fetch import api_base_problem
 from digest.parallel import available_jobs
 
 COMMANDS = ("build", "check", "fetch", "add", "serve")
@@ -278,6 +277,8 @@ def _base_url(value: str) -> str:
 
 def _api_base(value: str) -> tuple[str, str]:
     platform, sep, url = value.partition("=")
+    from digest.fetch import api_base_problem  # HTTP is loaded only for the commands using it
+
     problem = api_base_problem(platform, url) if sep else f"expected PLATFORM=URL, got {value!r}"
     if problem:
         raise argparse.ArgumentTypeError(problem)

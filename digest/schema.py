@@ -13,14 +13,16 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
-from jsonschema.exceptions import ValidationError
 
 from digest.diagnostics import Report, did_you_mean
 from digest.yamlsource import DataPath, YamlDocument, dotted
+
+if TYPE_CHECKING:  # jsonschema loads in 0.1 s: only a manifest being validated needs it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = "sources.schema.json"
 
@@ -49,6 +51,8 @@ def manifest_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = manifest_schema()
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
