@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -142,6 +143,47 @@ def test_every_rebuild_is_byte_identical_to_a_full_build(
         assert kept, label  # no edit here changes every file
         if label == "change nothing":
             assert result.up_to_date and result.written == 0
+
+
+def random_edit(digest: Path, templates: Path, rng: random.Random) -> str:
+    """Change one input at random, in a way the build accepts; say what was changed."""
+    word = f"edit{rng.randrange(10**6)}"
+    choice = rng.randrange(6)
+    if choice <= 1:  # write-ups change most often
+        path = rng.choice(sorted((digest / "content").glob("*.md")))
+    elif choice == 2:
+        path = rng.choice(sorted((digest / "data" / "petitions").rglob("*.json")))
+    elif choice == 3:
+        path = digest / "sources.yaml"
+    elif choice == 4:
+        path = templates / rng.choice(["source.html", "topic.html", "base.html", "index.html"])
+    else:
+        path = digest / "content" / "about.md"
+    before = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        count = r'"signature_count": (\d+)'
+        after = re.sub(count, lambda m: f'"signature_count": {int(m[1]) + 1}', before, count=1)
+    elif path.name == "sources.yaml":
+        after = before.replace("summary: ", f"summary: {word} ", 1)
+    elif path.suffix == ".html":
+        after = f"{before}<!-- {word} -->\n"
+    else:
+        after = f"{before}\n{word}\n"
+    assert after != before, path
+    path.write_text(after, encoding="utf-8")
+    return f"{path.name}: {word}"
+
+
+def test_random_edits_never_leave_a_stale_file(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    rng = random.Random(66)
+    build_with_cache(test_digest, out, templates, Report())
+    for _ in range(15):
+        what = random_edit(test_digest.parent, templates, rng)
+        build_with_cache(test_digest, out, templates, Report())
+        assert read_tree(out) == full_build(test_digest, fresh, templates), what
 
 
 def test_a_write_up_edit_rewrites_its_page_and_leaves_unrelated_pages_alone(
