@@ -79,9 +79,10 @@ def build(
     """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors.
 
     With the build cache, a build with nothing changed does nothing (and reports
-    what the last one did), write-ups are rendered only when their text changed,
-    and only the output files whose bytes changed are written. Write-ups, pages and
-    the guard's checks are done in up to jobs processes when there are many.
+    what the last one did); otherwise only the write-ups, pages, feeds and data files
+    whose inputs changed are rendered, the search index is patched, and only the
+    output files whose bytes changed are written. Write-ups, pages, the guard's checks
+    and the search index's terms are done in up to jobs processes when there are many.
     """
     timings = timings or Timings()
     out, root = out.absolute(), manifest_path.parent.absolute()
@@ -103,18 +104,16 @@ def build(
             )
             manifest_key = _manifest_key(manifest_path, hashes[str(manifest_path)], content)
             last = last_build_into(out, cache)
-            pages_key = _pages_key(hashes, set(map(str, content)), manifest_key, options)
+            site_key = _site_key(hashes, set(map(str, content)), manifest_key, options)
         if last is not None and last.fingerprint == fingerprint:
             report.extend(last.diagnostics)
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache,
                              manifest_key=manifest_key, hashes=hashes, jobs=jobs)  # fmt: skip
-        files, made_from = render_changed(inputs, pages_key, last, out, timings, jobs)
-        with timings.stage("guard"):
-            guard(
-                files, inputs.theme.folder, report, cache, jobs
-            )  # no media, nothing from elsewhere
+        files, made_from = render_changed(inputs, site_key, last, out, timings, jobs)
+        with timings.stage("guard"):  # no media, nothing from elsewhere
+            guard(files, inputs.theme.folder, report, cache, jobs)
         stop_if_failed(report, strict)
         with timings.stage("search index"):
             files = (*files, *search_files(inputs.digest, cache, jobs))
@@ -129,13 +128,13 @@ def build(
 
 
 def render_changed(
-    inputs: Inputs, pages_key: str, last: LastBuild | None, out: Path, timings: Timings,
+    inputs: Inputs, site_key: str, last: LastBuild | None, out: Path, timings: Timings,
     jobs: int = 1,
 ) -> tuple[tuple[OutputFile, ...], dict[str, str]]:  # fmt: skip
     """Render the site but the pages, feeds and data files the last build into out made
     from the same inputs, which are kept as they are there; and say what each of those
     was made from."""
-    key = made_from(inputs.digest, pages_key)
+    key = output_keys(inputs.digest, site_key)
     unchanged = unchanged_outputs(key, last)
     made, assets = render_site(inputs, timings, unchanged, jobs)
     rendered = {file.path for file in made}
@@ -144,18 +143,19 @@ def render_changed(
     return (*made, *kept, *assets), {file.path: key(file.path) for file in (*made, *kept)}
 
 
-def _pages_key(
+def _site_key(
     hashes: Mapping[str, str], content: Collection[str], manifest_key: str | None,
     options: Mapping[str, object],
 ) -> str:  # fmt: skip
-    """A hash of what every page is made from but the files under content/: the program,
-    the options, the manifest, the templates and the petition data (see shown_text)."""
+    """A hash of what every page, feed and data file is made from but the files under
+    content/: the program, the options, the manifest, the templates and the petition data
+    (see pages.shown_text)."""
     others = sorted((path, found) for path, found in hashes.items() if path not in content)
     described = [code_version(), dict(options), manifest_key, others]
     return content_hash(json.dumps(described, sort_keys=True).encode())
 
 
-def made_from(digest: Digest, pages_key: str) -> Callable[[str], str]:
+def output_keys(digest: Digest, site_key: str) -> Callable[[str], str]:
     """A hash of what a page, feed or data file (by output path) is made from."""
     shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
 
@@ -163,7 +163,7 @@ def made_from(digest: Digest, pages_key: str) -> Callable[[str], str]:
     def key(path: str) -> str:
         text = shown.get(path)
         found = content_hash(text.encode()) if text is not None else ""
-        return content_hash(f"{pages_key}\0{path}\0{found}".encode())
+        return content_hash(f"{site_key}\0{path}\0{found}".encode())
 
     return key
 
