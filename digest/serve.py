@@ -119,13 +119,16 @@ class DevServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host!s}:{port}/"
 
-    def rebuild(self) -> bool:
-        """Build the site for this server's address; keep the last good one if it fails."""
+    def rebuild(self, jobs: int = 1) -> bool:
+        """Build the site for this server's address; keep the last good one if it fails.
+
+        Only the first build, before the server's threads start, may fork workers (jobs):
+        a process forked while other threads run can inherit a lock one of them held."""
         report = Report()
         started = time.perf_counter()
         try:
             result = build(self.manifest, out=self.out, report=report, templates=self.templates,
-                           base_url=self.url, jobs=available_jobs())  # fmt: skip
+                           base_url=self.url, jobs=jobs)  # fmt: skip
         except UserError as exc:
             report.extend(exc.diagnostics)
             text = "\n".join(d.format() for d in report.sorted(minimum=Severity.WARNING))
@@ -144,7 +147,7 @@ class DevServer:
     def start(self) -> None:
         """Build, then serve and watch in the background."""
         self.watched.changed()  # the first look: what the first build is made from
-        self.rebuild()
+        self.rebuild(jobs=available_jobs())
         for target in (self._serve, self._watch):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
