@@ -9,8 +9,8 @@ output folder), holds:
 - the manifest's model and diagnostics, by the hash of its text, the list of
   files under content/ and the working directory (a pickle: this cache is the
   build's own, never a contributor's);
-- each write-up as rendered (its HTML, word count, links and ids, as JSON), by
-  the hash of its file's bytes;
+- each write-up as rendered, by the hash of its file's bytes: its word count, links
+  and ids (JSON), and apart from them its HTML, read only when a page shows it;
 - the hash of each page and stylesheet the guard found nothing wrong with;
 - the search index's term files and the order of its pages, and each page's terms
   by the hash of what it indexes, so that a rebuild changes only the term files a
@@ -61,7 +61,8 @@ TABLES = ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs", 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS writeups (hash TEXT PRIMARY KEY, rendered TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS writeups (
+    hash TEXT PRIMARY KEY, about TEXT NOT NULL, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS guarded (hash TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, model BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS last_build (
@@ -115,11 +116,17 @@ class BuildCache:
     """
 
     def __init__(
-        self, connection: sqlite3.Connection | None, report: Report | None = None, where: str = ""
+        self,
+        connection: sqlite3.Connection | None,
+        report: Report | None = None,
+        where: str = "",
+        path: Path | None = None,
     ) -> None:
         self._db = connection
         self._report = report
         self._where = where
+        self._path = path
+        self._pid = os.getpid()
 
     @classmethod
     def disabled(cls) -> BuildCache:
@@ -132,14 +139,14 @@ class BuildCache:
         path = root / CACHE_FILE
         where = display_path(path)
         try:
-            return cls(_connect(path), report, where)
+            return cls(_connect(path), report, where, path)
         except (sqlite3.Error, OSError, ValueError) as exc:
             report.warning(Location(where), f"the build cache cannot be used ({exc}); "
                            "building everything")  # fmt: skip
         try:
             for extra in ("", "-wal", "-shm"):
                 Path(f"{path}{extra}").unlink(missing_ok=True)
-            return cls(_connect(path), report, where)
+            return cls(_connect(path), report, where, path)
         except (sqlite3.Error, OSError, ValueError) as exc:
             report.warning(Location(where), f"the build cache cannot be created ({exc}); "
                            "building without one")  # fmt: skip
@@ -226,8 +233,25 @@ class BuildCache:
     # -- write-ups --------------------------------------------------------------------
 
     def writeups(self, hashes: Iterable[str]) -> dict[str, str]:
-        """The write-ups with these text hashes, as rendered (JSON), where they are cached."""
-        return self._by_key("SELECT hash, rendered FROM writeups WHERE hash IN", hashes)
+        """What is known of the write-ups with these hashes (WriteUp.about), where cached."""
+        return self._by_key("SELECT hash, about FROM writeups WHERE hash IN", hashes)
+
+    def writeup_html(self, key: str) -> str | None:
+        """A cached write-up's HTML, or None. Any process may ask: one forked from the build
+        reads through a connection of its own (a connection must not cross a fork)."""
+        if self._db is not None and os.getpid() == self._pid:
+            with self._using() as db:
+                row = db.execute("SELECT html FROM writeups WHERE hash = ?", (key,)).fetchone()
+                return None if row is None else str(row[0])
+            return None
+        if self._path is None:
+            return None
+        try:
+            db = _reader(self._path, os.getpid())
+            row = db.execute("SELECT html FROM writeups WHERE hash = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
 
     def _by_key(self, query: str, keys: Iterable[str]) -> dict[str, str]:
         """Run query (ending 'WHERE key IN') for these keys, a batch at a time."""
@@ -241,12 +265,14 @@ class BuildCache:
                 found.update(db.execute(f"{query} ({','.join('?' * len(batch))})", batch))
         return found
 
-    def keep_writeups(self, new: Mapping[str, str], used: Collection[str]) -> None:
-        """Remember new write-ups as rendered (JSON), and forget those no longer used."""
+    def keep_writeups(self, new: Mapping[str, tuple[str, str]], used: Collection[str]) -> None:
+        """Remember new write-ups (what is known of each, and its HTML), and forget those no
+        longer used."""
         if self._db is None:
             return
         with self._using() as db, db:
-            db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?)", new.items())
+            db.executemany("INSERT OR REPLACE INTO writeups VALUES (?, ?, ?)",
+                           ((key, about, html) for key, (about, html) in new.items()))  # fmt: skip
             _keep_only(db, "writeups", "hash", used)
 
     # -- the search index -------------------------------------------------------------
@@ -373,6 +399,12 @@ class BuildCache:
                 "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
                 ((build.out, path, found, made) for path, (found, made) in rows.items()),
             )
+
+
+@cache
+def _reader(path: Path, pid: int) -> sqlite3.Connection:
+    """A read-only connection of this process's own (pid keys it: see writeup_html)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -23,9 +23,10 @@ from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
 from digest.buildcache import BuildCache
-from digest.diagnostics import Location, Report, did_you_mean, display_path
+from digest.diagnostics import Diagnostic, Location, Report, Severity, did_you_mean, display_path
+from digest.errors import UserError
 from digest.files import content_hash, decode_text, read_bytes, read_text
-from digest.model import Document, Manifest
+from digest.model import CachedDocument, Document, Manifest
 from digest.parallel import map_forked
 from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
 
@@ -155,12 +156,14 @@ class WriteUp:
             tuple(dict.fromkeys(i.removeprefix(ID_PREFIX) for i in _ID.findall(html))),
         )
 
-    def to_json(self) -> str:
-        return json.dumps([self.html, self.words, self.links, self.anchors, self.ids])
+    def about(self) -> str:
+        """What the checks need to know of it, as JSON (the cache keeps the HTML apart)."""
+        return json.dumps([self.words, self.links, self.anchors, self.ids])
 
     @classmethod
-    def from_json(cls, text: str) -> WriteUp:
-        html, words, links, anchors, ids = json.loads(text)
+    def known(cls, about: str, html: str = "") -> WriteUp:
+        """A write-up from what about() said of it (and its HTML, if at hand)."""
+        words, links, anchors, ids = json.loads(about)
         return cls(html, words, tuple((k, t) for k, t in links), tuple(anchors), tuple(ids))
 
 
@@ -173,7 +176,8 @@ def load_documents(
 ) -> dict[str, Document]:
     """Render every source's write-up; report unreadable files and broken internal links.
 
-    With a build cache, a write-up whose bytes have not changed is not rendered again.
+    With a build cache, a write-up whose bytes have not changed is not rendered again:
+    its HTML is read from the cache only when something shows it (CachedDocument).
     Given the hash of each file's bytes as well (by path: a build's fingerprint has
     them), such a write-up is not even read, and its Document's text is left empty:
     a build does not lint (and a broken link's place is still found, reading the file).
@@ -198,14 +202,13 @@ def load_documents(
                 new.setdefault(key, text)
         read[source.id] = (file, key, text)
     rendered = _render_all(new, jobs)
-    for key, found in cached.items():
-        rendered.setdefault(key, WriteUp.from_json(found))
-    documents = {}
+    remembered = {key: WriteUp.known(about) for key, about in cached.items()}  # no HTML yet
+    documents: dict[str, Document] = {}
     for source in manifest.sources:
         if source.id not in read:
             continue
         file, key, text = read[source.id]
-        write_up = rendered[key]
+        write_up = rendered.get(key) or remembered[key]
         if not write_up.words:
             report.warning(
                 Location(file, 1, 1),
@@ -214,12 +217,35 @@ def load_documents(
             )
         check_internal_links(manifest, write_up, text or _reader(source.document, file), file,
                              report)  # fmt: skip
-        documents[source.id] = Document(source.id, write_up.html, write_up.words, text or "", file,
-                                        key)  # fmt: skip
+        if key in rendered:
+            documents[source.id] = Document(source.id, write_up.html, write_up.words,
+                                            text or "", file, key)  # fmt: skip
+        else:
+            assert cache is not None
+            load = _html_loader(cache, key, source.document, file)
+            documents[source.id] = CachedDocument(source.id, write_up.words, file, key, load)
     if cache:
-        cache.keep_writeups({key: rendered[key].to_json() for key in new},
+        cache.keep_writeups({key: (rendered[key].about(), rendered[key].html) for key in new},
                             used={key for _, key, _ in read.values()})  # fmt: skip
     return documents
+
+
+def _html_loader(cache: BuildCache, key: str, path: Path, file: str) -> Callable[[], str]:
+    """Read a cached write-up's HTML; if the cache has lost it, render the file again (as
+    long as it is still what the build read)."""
+
+    def load() -> str:
+        found = cache.writeup_html(key)
+        if found is not None:
+            return found
+        raw = path.read_bytes() if path.is_file() else b""
+        if content_hash(raw) != key:
+            raise UserError([Diagnostic(Severity.ERROR, Location(file),
+                                        "the file changed while the site was being built",
+                                        "build again")])  # fmt: skip
+        return MarkdownRenderer().render(normalise(raw.decode("utf-8-sig")))
+
+    return load
 
 
 def _render_all(texts: Mapping[str, str], jobs: int) -> dict[str, WriteUp]:

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,6 +263,25 @@ class Document:
     def fingerprint(self) -> str:
         """What changes whenever the HTML does: the file's hash, else the HTML itself."""
         return self.digest or self.html
+
+
+class CachedDocument(Document):
+    """A write-up the build cache had rendered before: its HTML is read from the cache only
+    when something shows it (most pages of a rebuild are kept as they were)."""
+
+    def __init__(
+        self, source_id: str, word_count: int, file: str, digest: str, load: Callable[[], str]
+    ) -> None:
+        for name, value in (("source_id", source_id), ("word_count", word_count), ("text", ""),
+                            ("file", file), ("digest", digest)):  # fmt: skip
+            object.__setattr__(self, name, value)
+        self.__dict__["_load"] = load
+
+    @property
+    def html(self) -> str:
+        if "_html" not in self.__dict__:
+            self.__dict__["_html"] = self.__dict__["_load"]()
+        return str(self.__dict__["_html"])
 
 
 @dataclass(frozen=True)

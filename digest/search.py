@@ -37,12 +37,12 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from digest.files import content_hash
-from digest.model import Digest, OutputFile
+from digest.model import Digest, Document, OutputFile
 from digest.sanitize import text_of
 from digest.textformat import human_date
 from digest.views import topics_of
@@ -72,6 +72,7 @@ class Entry:
     plain: str  # text indexed as it is
     html: str = ""  # sanitised HTML whose text is indexed too
     html_from: str = ""  # what changes whenever the HTML does (Document.fingerprint)
+    read_html: Callable[[], str] | None = None  # the HTML, read only if the text is needed
 
     @cached_property
     def key(self) -> str:
@@ -86,7 +87,8 @@ class Entry:
     @property
     def text(self) -> str:
         """Everything indexed but the title."""
-        return f"{self.plain}\n{text_of(self.html)}" if self.html else self.plain
+        html = self.read_html() if self.read_html is not None else self.html
+        return f"{self.plain}\n{text_of(html)}" if html else self.plain
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def entries(digest: Digest) -> list[Entry]:
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
             "\n".join([source.kind_label, source.summary, source.publisher or ""]),
-            document.html if document else "", document.fingerprint if document else "",
+            "", document.fingerprint if document else "",
+            _html_of(document) if document else None,
         ))  # fmt: skip
     for topic in manifest.topics:
         found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
@@ -136,6 +139,10 @@ def entries(digest: Digest) -> list[Entry]:
     found.append(Entry("about/", f"About {site.title}", "About", "", "", "", site.description,
                        digest.about or ""))  # fmt: skip
     return sorted(found, key=lambda entry: entry.url)
+
+
+def _html_of(document: Document) -> Callable[[], str]:
+    return lambda: document.html
 
 
 def words(text: str) -> list[str]:

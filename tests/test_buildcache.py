@@ -412,7 +412,41 @@ def test_a_write_up_survives_the_cache_whole() -> None:
     )
     assert write_up.links == (("source", "a"), ("topic", "b"))
     assert write_up.anchors == ("key-points", "fn-1", "fnref-1")
-    assert WriteUp.from_json(write_up.to_json()) == write_up
+    assert WriteUp.known(write_up.about(), write_up.html) == write_up
+
+
+def test_a_cached_write_ups_html_is_read_only_when_a_page_shows_it(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    edit(test_digest, "  language: en-GB\n", "  language: en-GB\n  feed_entries: 1\n")
+    build_with_cache(test_digest, out, templates, Report())
+    asked: list[str] = []
+    real = BuildCache.writeup_html
+
+    def spy(self: BuildCache, key: str) -> str | None:
+        asked.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(BuildCache, "writeup_html", spy)
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "line, corrected,")
+    build_with_cache(test_digest, out, templates, Report())
+    assert asked == []  # it is rendered; the others' pages and feeds (its not) are kept
+    edit(templates / "source.html", "</article>", "</article>\n<!-- edited -->")
+    build_with_cache(test_digest, out, templates, Report())
+    assert len(asked) == len(set(asked)) == 13  # every source page shows its own, once each
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
+
+
+def test_a_write_up_the_cache_lost_is_rendered_again(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    monkeypatch.setattr(BuildCache, "writeup_html", lambda self, key: None)
+    edit(templates / "source.html", "</article>", "</article>\n<!-- edited -->")
+    build_with_cache(test_digest, out, templates, Report())
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
 
 
 def test_a_file_changed_twice_in_the_same_instant_is_not_missed(

@@ -4,6 +4,7 @@ build that is the same bytes whatever the number of jobs."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,24 @@ def test_a_build_in_several_processes_is_the_same_bytes(
         jobs=2,
     )  # fmt: skip (with the cache: the search index's terms are found anew)
     assert read_tree(tmp_path / "two") == read_tree(tmp_path / "one")
+
+
+@needs_fork
+def test_workers_read_cached_write_ups_through_their_own_connection(
+    test_digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+
+    def build_into(out: Path, jobs: int, use_cache: bool = True) -> None:
+        build(test_digest, out=out, report=Report(), templates=templates, now=BUILT_AT,
+              use_cache=use_cache, jobs=jobs)  # fmt: skip
+
+    build_into(tmp_path / "site", 1)
+    for module, name in ((render, "PAGES_PER_JOB"), (guard, "FILES_PER_JOB")):
+        monkeypatch.setattr(module, name, 1)
+    source = templates / "source.html"
+    source.write_text(source.read_text() + "<!-- edited -->\n")
+    build_into(tmp_path / "site", 2)  # every source page again, in workers, from the cache
+    build_into(tmp_path / "fresh", 1, use_cache=False)
+    assert read_tree(tmp_path / "site") == read_tree(tmp_path / "fresh")
