@@ -238,7 +238,10 @@ def _html_loader(cache: BuildCache, key: str, path: Path, file: str) -> Callable
         found = cache.writeup_html(key)
         if found is not None:
             return found
-        raw = path.read_bytes() if path.is_file() else b""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""
         if content_hash(raw) != key:
             raise UserError([Diagnostic(Severity.ERROR, Location(file),
                                         "the file changed while the site was being built",
