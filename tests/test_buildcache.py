@@ -18,9 +18,9 @@ import pytest
 from digest import buildcache, render, sitewriter
 from digest.buildcache import CACHE_FILE, BuildCache
 from digest.cli import main
-from digest.diagnostics import Report
+from digest.diagnostics import Report, display_path
 from digest.documents import MarkdownRenderer, WriteUp
-from digest.errors import BuildFailed
+from digest.errors import BuildFailed, UserError
 from digest.model import OutputFile
 from digest.pages import Page
 from digest.pipeline import BuildResult, build
@@ -464,3 +464,25 @@ def test_a_file_changed_twice_in_the_same_instant_is_not_missed(
     result = build_with_cache(test_digest, out, templates, Report())
     assert not result.up_to_date
     assert read_tree(out) == full_build(test_digest, fresh, templates)
+
+
+def test_a_write_up_changed_during_the_build_is_a_clean_error(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    before = read_tree(out)
+    article = test_digest.parent / "content" / "crlf-article.md"
+
+    def lost_and_changed(self: BuildCache, key: str) -> str | None:
+        article.write_text("## Changed meanwhile\n")
+        return None
+
+    monkeypatch.setattr(BuildCache, "writeup_html", lost_and_changed)
+    edit(templates / "source.html", "</article>", "</article>\n<!-- edited -->")
+    with pytest.raises(UserError) as caught:
+        build_with_cache(test_digest, out, templates, Report())
+    assert [(d.location.file, d.message, d.hint) for d in caught.value.diagnostics] == [
+        (display_path(article), "the file changed while the site was being built", "build again")
+    ]
+    assert read_tree(out) == before  # nothing written
