@@ -46,7 +46,7 @@ from pathlib import Path
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.files import content_hash
 from digest.model import Manifest
-from digest.search import IndexState, Terms
+from digest.search import IndexState
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
@@ -290,13 +290,12 @@ class BuildCache:
                               tuple(state["lengths"]), rows)  # fmt: skip
         return None
 
-    def search_terms(self, keys: Iterable[str]) -> dict[str, Terms]:
-        """The terms of the pages with these keys, where they are cached."""
-        query = "SELECT key, terms FROM search_terms WHERE key IN"
-        return {key: Terms.decode(text) for key, text in self._by_key(query, keys).items()}
+    def search_terms(self, keys: Iterable[str]) -> dict[str, str]:
+        """The terms of the pages with these keys (Terms.encode), where they are cached."""
+        return self._by_key("SELECT key, terms FROM search_terms WHERE key IN", keys)
 
     def keep_search(
-        self, state: IndexState, previous: IndexState | None, terms: Mapping[str, Terms]
+        self, state: IndexState, previous: IndexState | None, terms: Mapping[str, str]
     ) -> None:
         """Keep an index's state (writing only the term files changed since previous) and
         the terms of its pages that are not cached yet; forget the terms no longer used."""
@@ -314,8 +313,7 @@ class BuildCache:
             order = {"keys": state.keys, "urls": state.urls, "lengths": state.lengths}
             db.execute("INSERT OR REPLACE INTO search_index VALUES ('state', ?)",
                        (json.dumps(order),))  # fmt: skip
-            db.executemany("INSERT OR REPLACE INTO search_terms VALUES (?, ?)",
-                           ((key, found.encode()) for key, found in terms.items()))  # fmt: skip
+            db.executemany("INSERT OR REPLACE INTO search_terms VALUES (?, ?)", terms.items())
             _keep_only(db, "search_terms", "key", state.keys)
 
     # -- the guard --------------------------------------------------------------------

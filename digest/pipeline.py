@@ -201,7 +201,7 @@ def search_files(digest: Digest, cache: BuildCache, jobs: int = 1) -> list[Outpu
     entries = search.entries(digest)
     previous = cache.search_index()
     changed = search.changes(entries, previous)
-    old: dict[str, search.Terms] = {}
+    old: dict[str, str] = {}
     if previous is not None and changed is not None:
         old = cache.search_terms(previous.keys[n] for n in changed)
         if len(old) < len({previous.keys[n] for n in changed}):
@@ -209,10 +209,11 @@ def search_files(digest: Digest, cache: BuildCache, jobs: int = 1) -> list[Outpu
     wanted = entries if changed is None else [entries[n] for n in changed]
     terms = cache.search_terms(entry.key for entry in wanted)
     todo = [entry for entry in wanted if entry.key not in terms]
-    found = map_forked(lambda n: search.terms_of(todo[n]), len(todo), jobs=jobs,
+    found = map_forked(lambda n: search.terms_of(todo[n]).encode(), len(todo), jobs=jobs,
                        at_least=search.ENTRIES_PER_JOB)  # fmt: skip
-    new = {entry.key: entry_terms for entry, entry_terms in zip(todo, found, strict=True)}
-    files, state = search.search_index(entries, {**terms, **new}, previous, old)
+    new = {entry.key: encoded for entry, encoded in zip(todo, found, strict=True)}
+    files, state = search.search_index(entries, search.EncodedTerms({**terms, **new}), previous,
+                                       search.EncodedTerms(old))  # fmt: skip
     cache.keep_search(state, previous, new)
     return files
 

@@ -161,3 +161,11 @@ def test_the_search_page_splits_text_into_the_same_terms() -> None:
     )
     done = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == [search.words(text) for text in PARITY]
+
+
+def test_encoded_terms_are_decoded_when_asked(digest: Digest) -> None:
+    found = search.entries(digest)
+    terms = {e.key: search.terms_of(e) for e in found}
+    encoded = search.EncodedTerms({key: t.encode() for key, t in terms.items()})
+    assert len(encoded) == len(terms) and dict(encoded) == terms
+    assert search.search_index(found, encoded)[0] == made(found)[0]
