@@ -138,8 +138,8 @@ def render_changed(
     unchanged = unchanged_outputs(key, last)
     made, assets = render_site(inputs, timings, unchanged, jobs)
     rendered = {file.path for file in made}
-    kept = [KeptFile(path, last.outputs[path], out) for path in sorted(unchanged - rendered)
-            if last is not None]  # fmt: skip
+    outputs = last.outputs if last is not None else {}  # unchanged is empty without it
+    kept = [KeptFile(path, outputs[path], out) for path in sorted(unchanged - rendered)]
     return (*made, *kept, *assets), {file.path: key(file.path) for file in (*made, *kept)}
 
 

@@ -37,7 +37,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,14 +70,12 @@ class Entry:
     topics: str  # topic titles, for reading
     topic_ids: str  # topic ids, space-separated, for narrowing a search
     plain: str  # text indexed as it is
-    html: str = ""  # sanitised HTML whose text is indexed too
-    html_from: str = ""  # what changes whenever the HTML does (Document.fingerprint)
-    read_html: Callable[[], str] | None = None  # the HTML, read only if the text is needed
+    document: Document | None = None  # whose HTML's text is indexed too, read only if needed
 
     @cached_property
     def key(self) -> str:
         """A hash of everything the index holds of this page."""
-        parts = [*self.shown, self.plain, self.html_from or self.html]
+        parts = [*self.shown, self.plain, self.document.fingerprint if self.document else ""]
         return content_hash("".join(f"{len(part)}:{part}" for part in parts).encode())
 
     @property
@@ -87,7 +85,7 @@ class Entry:
     @property
     def text(self) -> str:
         """Everything indexed but the title."""
-        html = self.read_html() if self.read_html is not None else self.html
+        html = self.document.html if self.document else ""
         return f"{self.plain}\n{text_of(html)}" if html else self.plain
 
 
@@ -145,21 +143,16 @@ def entries(digest: Digest) -> list[Entry]:
             f"sources/{source.id}/", source.title, source.kind_label,
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
-            "\n".join([source.kind_label, source.summary, source.publisher or ""]),
-            "", document.fingerprint if document else "",
-            _html_of(document) if document else None,
+            "\n".join([source.kind_label, source.summary, source.publisher or ""]), document,
         ))  # fmt: skip
     for topic in manifest.topics:
         found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
                            topic.summary))  # fmt: skip
     site = manifest.site
+    about = Document("about", digest.about, 0) if digest.about else None
     found.append(Entry("about/", f"About {site.title}", "About", "", "", "", site.description,
-                       digest.about or ""))  # fmt: skip
+                       about))  # fmt: skip
     return sorted(found, key=lambda entry: entry.url)
-
-
-def _html_of(document: Document) -> Callable[[], str]:
-    return lambda: document.html
 
 
 def words(text: str) -> list[str]:
@@ -255,7 +248,7 @@ def _shards(
                 group[term] = [number, weight]
             else:
                 postings += (number, weight)
-    shards = {prefix.encode().hex(): _encode(group) for prefix, group in grouped.items()}
+    shards = {shard_of(prefix): _encode(group) for prefix, group in grouped.items()}
     return shards, tuple(lengths)
 
 

@@ -107,7 +107,7 @@ def edited(found: list[Entry], rng: random.Random) -> list[Entry]:
         words = found[at].text.split()
         rng.shuffle(words)
         found[at] = dataclasses.replace(found[at], plain=" ".join(words[: len(words) // 2]),
-                                        html="")  # fmt: skip
+                                        document=None)  # fmt: skip
     elif choice == 1:
         found[at] = dataclasses.replace(found[at], title=f"{found[at].title} zebra")
     elif choice == 2:
