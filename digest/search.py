@@ -264,33 +264,48 @@ def _patched(
             touched.setdefault(shard_of(term), {}).setdefault(term, {})[number] = weight
     patched = dict(shards)
     for name, terms in touched.items():
-        group = json.loads(patched[name]) if name in patched else {}
+        group = _postings(patched[name]) if name in patched else {}
         for term, pages in terms.items():
-            postings = group.get(term, [])
+            postings = group[term].split(",") if term in group else []
             for number, weight in pages.items():
                 _put(postings, number, weight)
             if postings:
-                group[term] = postings
+                group[term] = ",".join(postings)
             else:
                 group.pop(term, None)
         if group:
-            patched[name] = _encode(group)
+            patched[name] = _join(group)
         else:
             del patched[name]
     return patched
 
 
-def _put(postings: list[int], number: int, weight: int) -> None:
-    """Set a page's weight in a flat [page, weight, ...] list sorted by page (0: remove)."""
+_POSTINGS = re.compile(r'"(\w+)":\[([\d,]+)\]')  # a term file is {"term":[1,2,...],...}
+
+
+def _postings(shard: bytes) -> dict[str, str]:
+    """A term file's postings by term, left as text: a patch decodes only the terms it
+    changes (a common prefix's file holds hundreds of kilobytes)."""
+    return dict(_POSTINGS.findall(shard.decode()))
+
+
+def _join(group: Mapping[str, str]) -> bytes:
+    """What _encode makes of the same postings, from their text."""
+    return ("{" + ",".join(f'"{term}":[{group[term]}]' for term in sorted(group)) + "}").encode()
+
+
+def _put(postings: list[str], number: int, weight: int) -> None:
+    """Set a page's weight in a flat [page, weight, ...] list sorted by page, of numbers
+    left as text (0: remove): only those a binary search looks at are read."""
     pairs = len(postings) // 2
-    at = bisect.bisect_left(range(pairs), number, key=lambda i: postings[2 * i])
-    if at < pairs and postings[2 * at] == number:
+    at = bisect.bisect_left(range(pairs), number, key=lambda i: int(postings[2 * i]))
+    if at < pairs and int(postings[2 * at]) == number:
         if weight:
-            postings[2 * at + 1] = weight
+            postings[2 * at + 1] = str(weight)
         else:
             del postings[2 * at : 2 * at + 2]
     elif weight:
-        postings[2 * at : 2 * at] = [number, weight]
+        postings[2 * at : 2 * at] = [str(number), str(weight)]
 
 
 def _encode(group: Mapping[str, list[int]]) -> bytes:
