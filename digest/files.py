@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -48,20 +49,38 @@ def read_bytes(
 def decode_text(
     raw: bytes, report: Report, *, file: str, severity: Severity = Severity.ERROR
 ) -> str | None:
-    """Decode UTF-8 (a byte-order mark is dropped); None after reporting where it is not."""
+    """Decode UTF-8 (a byte-order mark is dropped); None after reporting where it is not, or
+    where it holds a character no page or feed can carry."""
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        report.add(
-            severity,
-            Location(file, line, column),
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            "save the file as UTF-8",
-        )
+        where = _place(file, raw[: exc.start].decode("utf-8", "replace"))
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        report.add(severity, where, message, "save the file as UTF-8")
         return None
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if found is not None:
+        message = f"holds the character U+{ord(found.group()):04X}, which no page or feed can carry"
+        hint = "delete it: it may have come in with a copy and paste"
+        report.add(severity, _place(file, text[: found.start()]), message, hint)
+        return None
+    return text
+
+
+def _place(file: str, before: str) -> Location:
+    """Where the text after before starts in a file."""
+    return Location(file, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+
+
+# Characters XML 1.0 forbids: C0 controls but tab and line ends, lone surrogates, U+FFFE and
+# U+FFFF. A page shows them as parse errors, and a feed that held one would not be XML.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """Name the first character of text that no page or feed can carry ("U+0001"), if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 TEMP_PREFIX = ".tmp-"

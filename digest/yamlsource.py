@@ -19,7 +19,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from digest.diagnostics import Location, Report
-from digest.files import read_text
+from digest.files import forbidden_character, read_text
 
 DataPath: TypeAlias = tuple[str | int, ...]
 
@@ -213,6 +213,12 @@ class _Converter:
     def scalar(self, node: ScalarNode, path: DataPath, here: Location) -> object:
         tag = node.tag.removeprefix(_TAG)
         if tag == "str":
+            forbidden = forbidden_character(node.value)
+            if forbidden is not None:
+                self.reported.add(path)
+                message = f"{dotted(path)}: holds the character {forbidden}, which no page or feed"
+                hint = "delete it (a YAML escape such as \\x01 or \\0 writes one)"
+                self.report.error(here, f"{message} can carry", hint)
             return node.value
         if tag == "null":
             return None

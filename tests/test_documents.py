@@ -149,6 +149,19 @@ def test_an_unreadable_write_up_is_an_error_at_its_place(test_digest: Path) -> N
     ]
 
 
+def test_a_write_up_holding_a_control_character_is_an_error_at_its_place(
+    test_digest: Path,
+) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_bytes("## S\n\ncafé\x0c text\n".encode())
+    report = Report()
+    load_documents(load(test_digest), report)
+    assert [d.format() for d in report.sorted()] == [
+        f"{path}:3:5: error: holds the character U+000C, which no page or feed can carry\n"
+        "  hint: delete it: it may have come in with a copy and paste"
+    ]
+
+
 def test_an_empty_write_up_is_a_warning(test_digest: Path) -> None:
     path = test_digest.parent / "content" / "annual-report.md"
     path.write_text("\n")

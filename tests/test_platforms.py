@@ -39,6 +39,15 @@ def response(number: int) -> dict[str, Any]:
 # -- UK Parliament -------------------------------------------------------------------------
 
 
+def test_characters_no_page_or_feed_can_carry_are_dropped_from_api_text() -> None:
+    document = response(100001)
+    attributes = document["data"]["attributes"]
+    attributes["action"] = "Act\x00ion\x01 \x0bnow\ud800\uffff"
+    attributes["background"] = "\x1f"
+    data = UK.parse(document, 100001)
+    assert (data.action, data.background) == ("Action now", None)
+
+
 def test_a_rejected_uk_petition() -> None:
     data = UK.parse(response(100001), 100001)
     assert (data.state, data.state_label, data.signature_count) == ("rejected", "Rejected", 6)

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
+from digest.files import FORBIDDEN_CHARACTERS
+
 Block = dict[str, Any]
 
 
@@ -36,8 +38,10 @@ def optional_text(block: Block, key: str) -> str | None:
 
 
 def clean(value: str) -> str:
-    """Normalise line endings and trim: the APIs send Windows line endings."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Normalise line endings, drop characters no page or feed can carry (control
+    characters) and trim: the APIs send Windows line endings."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return FORBIDDEN_CHARACTERS.sub("", value).strip()
 
 
 def count(block: Block, key: str) -> int:
