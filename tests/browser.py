@@ -9,20 +9,26 @@ DIGEST_BROWSER_TESTS=require, and then a missing tool fails instead.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from tests.conftest import REPO
+from tests.xss_corpus import MARK
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, Request
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]  # fmt: skip
@@ -100,3 +106,58 @@ def serving(mounts: Mapping[str, Path]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def launched() -> Iterator[Browser]:
+    """Headless Chromium (Debian's), or a skip saying what is missing."""
+    need(importlib.util.find_spec("playwright") is not None, "Playwright is not installed")
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """Everything a page must never do: log an error, throw, open a dialog, ask elsewhere,
+    or log the corpus's mark (tests/xss_corpus.py)."""
+
+    origin: str
+    problems: list[str] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> None:
+        self.contexts.append(context)  # closed after the test, even one that failed
+        context.on("page", self._page)
+
+    def _page(self, page: Page) -> None:
+        def console(message: ConsoleMessage) -> None:
+            if message.type in ("error", "warning") or MARK in message.text:
+                self.problems.append(f"{page.url}: console {message.type}: {message.text}")
+
+        def dialog(opened: Dialog) -> None:
+            self.problems.append(f"{page.url}: dialog {opened.type} {opened.message!r}")
+            opened.dismiss()
+
+        def request(asked: Request) -> None:
+            if not asked.url.startswith(self.origin + "/"):
+                self.problems.append(f"{page.url}: asked another origin for {asked.url}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
+        page.on("dialog", dialog)
+        page.on("request", request)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+def open_page(browser: Browser, watch: Watch, **options: Any) -> Page:
+    context = browser.new_context(**options)
+    watch.attach(context)
+    return context.new_page()

@@ -3,12 +3,22 @@ manifest, the write-ups and the cached API JSON. The safety and browser tests bu
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
-from digest.petitioncache import cache_path
+import yaml
+
+from digest.files import FORBIDDEN_CHARACTERS
+from digest.guard import CSP
+from digest.petitioncache import CACHE_DIR, cache_path, parse_entry
+from digest.platforms import PLATFORMS, DataError
 from tests.conftest import TEST_DIGEST
+from tests.xss_corpus import EVIL, corpus
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src="https://evil.test/x.png" onerror="alert(1)">'
@@ -73,3 +83,192 @@ def write_hostile_digest(root: Path) -> Path:
     )
     rejected.write_text(json.dumps(envelope))
     return manifest
+
+
+# -- the XSS corpus (tests/xss_corpus.py) in every text field ---------------------------------
+
+CORPUS_SOURCES = 24  # extra sources, each with its share of the corpus, one write-up each
+TEXT_FIELDS = {"title", "description", "content_note", "summary", "publisher", "name"}
+
+
+def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
+    """Copy the test digest to root with every payload of the corpus in every text field that
+    reaches a page: the manifest's, every write-up and every field of the cached API JSON
+    the adapters accept. Return the manifest and the fields of the API JSON that took them."""
+    payloads = [p.text for p in corpus()]
+    # Manifests and write-ups with control characters are refused (test_files); API text
+    # loses them.
+    everything = FORBIDDEN_CHARACTERS.sub("", "\n".join(payloads))
+    # Write-ups hold all but the links the build refuses. A payload that leaves a <script>
+    # open takes the rest of its write-up with it, footnotes too: the write-ups' own
+    # footnotes are made plain links, so that none is left pointing at nothing.
+    markdown = [FORBIDDEN_CHARACTERS.sub("", p.text) for p in corpus() if p.family != "refused"]
+    shutil.copytree(TEST_DIGEST, root)
+    manifest = root / "sources.yaml"
+    data = yaml.safe_load(manifest.read_text())
+    _inject(data["site"], everything)
+    for route in data["site"]["reporting_routes"]:
+        _inject(route, everything)
+    for entry in [*data["topics"], *data["sources"]]:
+        _inject(entry, everything)
+    for doc in (root / "content").glob("*.md"):
+        own = doc.read_text().replace("[^", "[")
+        together = [p for p in markdown if "[^" not in p]  # the footnote, in its share alone
+        doc.write_text(own + "\n\n" + "\n\n".join(together) + "\n")
+    shares = [markdown[n::CORPUS_SOURCES] for n in range(CORPUS_SOURCES)]
+    for n, share in enumerate(shares, start=1):
+        text = FORBIDDEN_CHARACTERS.sub("", "\n".join(share))
+        data["sources"].append({
+            "id": f"corpus-{n:02d}", "kind": "article", "title": text,
+            "url": f"{EVIL}/\"><script>__xss({n})</script>", "publisher": text,
+            "published": "2026-01-05", "added": "2026-01-06",
+            "topics": ["alpha"], "document": f"content/corpus-{n:02d}.md", "summary": text,
+            "content_note": text,
+        })  # fmt: skip
+        inline = " and ".join(share)
+        body = "\n\n".join(share)
+        (root / "content" / f"corpus-{n:02d}.md").write_text(
+            f"A paragraph that mentions {inline} in passing.\n\n{body}\n"
+        )
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6))
+    taken = []
+    for path in sorted((root / CACHE_DIR).rglob("*.json")):
+        taken += _inject_api(path, everything)
+    return manifest, taken
+
+
+def _inject(entry: dict[str, object], text: str) -> None:
+    for key, value in entry.items():
+        if key in TEXT_FIELDS and isinstance(value, str):
+            entry[key] = f"{value} {text}"
+        elif isinstance(value, dict):
+            _inject(value, text)
+
+
+def _inject_api(path: Path, text: str) -> list[str]:
+    """Put text in every string of a cached API response that its adapter still accepts
+    (as a field's text; a URL field's value is replaced by script URLs), probing each
+    field (the first three items of a list) alone; return the fields that took it."""
+    platform, number = path.parent.name, int(path.stem)
+    envelope = json.loads(path.read_text())
+    taken = []
+    for where in _string_leaves(envelope["response"]):
+        for value in (f"{_get(envelope['response'], where)} {text}", f"{JS}//{text}"):
+            trial = copy.deepcopy(envelope)
+            _set(trial["response"], where, value)
+            try:
+                entry = parse_entry(json.dumps(trial), platform, number)
+                PLATFORMS[platform].parse(entry.response, number)
+            except (DataError, ValueError, KeyError, TypeError):
+                continue
+            _set(envelope["response"], where, value)
+            taken.append(f"{platform}/{number}: {'.'.join(map(str, where))}")
+            break
+    path.write_text(json.dumps(envelope, ensure_ascii=False))
+    return taken
+
+
+def _string_leaves(node: object, where: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(node, str):
+        return [where]
+    if isinstance(node, dict):
+        items: list[tuple[str | int, object]] = list(node.items())
+    elif isinstance(node, list):
+        items = list(enumerate(node[:3]))
+    else:
+        return []
+    return [leaf for key, value in items for leaf in _string_leaves(value, (*where, key))]
+
+
+def _get(node: Any, where: tuple[str | int, ...]) -> Any:
+    for step in where:
+        node = node[step]
+    return node
+
+
+def _set(node: Any, where: tuple[str | int, ...], value: str) -> None:
+    _get(node, where[:-1])[where[-1]] = value
+
+
+# -- what live markup looks like -------------------------------------------------------------
+
+FORBIDDEN_TAGS = {
+    "script", "img", "iframe", "frame", "object", "embed", "video", "audio", "source", "track",
+    "picture", "svg", "math", "canvas", "form", "input", "button", "style", "base", "template",
+}  # fmt: skip
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")  # as browsers read it, tabs removed
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcset", "xlink:href", "poster"}
+
+
+CHART_TAGS = {"title", "desc", "line", "text", "polyline", "circle"}
+
+
+class _Inspector(HTMLParser):
+    """Find live markup. Two things of the site's own are allowed: the history chart (svg.chart)
+    may hold drawing elements, and a JSON-LD block may hold data that is JSON and nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.in_chart = False
+        self.in_json_ld = False
+        self.in_search_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg" and dict(attrs).get("class") == "chart" and not self.in_chart:
+            self.in_chart = True
+        elif tag == "script" and attrs == [("type", "application/ld+json")]:
+            self.in_json_ld = True
+        elif tag == "script" and attrs[:1] == [("type", "module")] and len(attrs) == 2:
+            pass  # the search page's own script, from the site: checked below
+        elif (
+            tag == "form"
+            and dict(attrs).get("role") == "search"
+            and dict(attrs).get("method") == "get"
+        ):
+            self.in_search_form = True  # the site's search box, or its search page's form
+        elif self.in_search_form and tag in ("input", "button", "select", "option"):
+            pass
+        elif self.in_chart and tag not in CHART_TAGS:
+            self.problems.append(f"<{tag}> in the chart")
+        elif tag in FORBIDDEN_TAGS:
+            self.problems.append(f"<{tag}>")
+        ours = {"http-equiv": "Content-Security-Policy", "content": CSP}
+        if tag == "meta" and "http-equiv" in dict(attrs) and dict(attrs) != ours:
+            self.problems.append("<meta http-equiv>")
+        rels = ("stylesheet", "alternate", "canonical", "icon")
+        if tag == "link" and dict(attrs).get("rel") not in rels:
+            self.problems.append(f"<link rel={dict(attrs).get('rel')}>")
+        for name, value in attrs:
+            if name.startswith("on") or (name in ("href", "xlink:href") and self.in_chart):
+                self.problems.append(f"<{tag} {name}>")
+            if name == "style":
+                self.problems.append(f"<{tag} style>")
+            if name in URL_ATTRIBUTES and value is not None:
+                scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value.strip()))
+                if scheme and scheme.group(1).lower() not in ("https", "http", "mailto"):
+                    self.problems.append(f"<{tag} {name}={value!r}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_json_ld:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append("<script type=application/ld+json> holding what is not JSON")
+            if "<" in data:
+                self.problems.append("'<' in the JSON-LD")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.in_chart = False
+        if tag == "script":
+            self.in_json_ld = False
+        if tag == "form":
+            self.in_search_form = False
+
+
+def live_markup_problems(html: str) -> list[str]:
+    inspector = _Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.problems

@@ -5,33 +5,28 @@ Checker finds no error. Needs Chromium, a JRE and 'npm ci' ('make browser-deps')
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
 from digest.diagnostics import Report
 from digest.manifest import load_manifest
 from digest.model import Manifest
-from tests.browser import AXE, CHROMIUM_ARGS, VNU, chromium, need, serving
+from tests.browser import AXE, VNU, Watch, launched, need, open_page, serving
 from tests.conftest import REPO, TEST_DIGEST, build_digest
 from tests.hostile import write_hostile_digest
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
         Browser,
-        BrowserContext,
-        ConsoleMessage,
-        Dialog,
         Page,
-        Request,
     )
 
 pytestmark = pytest.mark.browser
@@ -78,60 +73,16 @@ def manifest() -> Manifest:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    need(importlib.util.find_spec("playwright") is not None, "Playwright is not installed")
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@dataclass
-class Watch:
-    """Everything a page must never do: log an error, throw, open a dialog, ask elsewhere."""
-
-    origin: str
-    problems: list[str] = field(default_factory=list)
-    contexts: list[BrowserContext] = field(default_factory=list)
-
-    def attach(self, context: BrowserContext) -> None:
-        self.contexts.append(context)  # closed after the test, even one that failed
-        context.on("page", self._page)
-
-    def _page(self, page: Page) -> None:
-        def console(message: ConsoleMessage) -> None:
-            if message.type in ("error", "warning"):
-                self.problems.append(f"{page.url}: console {message.type}: {message.text}")
-
-        def dialog(opened: Dialog) -> None:
-            self.problems.append(f"{page.url}: dialog {opened.message!r}")
-            opened.dismiss()
-
-        def request(asked: Request) -> None:
-            if not asked.url.startswith(self.origin + "/"):
-                self.problems.append(f"{page.url}: asked another origin for {asked.url}")
-
-        page.on("console", console)
-        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
-        page.on("dialog", dialog)
-        page.on("request", request)
+    with launched() as found:
+        yield found
 
 
 @pytest.fixture
 def watch(sites: Sites) -> Iterator[Watch]:
     found = Watch(sites.origin)
     yield found
-    for context in found.contexts:
-        context.close()
+    found.close()
     assert found.problems == []
-
-
-def open_page(browser: Browser, watch: Watch, **options: Any) -> Page:
-    context = browser.new_context(**options)
-    watch.attach(context)
-    return context.new_page()
 
 
 def wait_for_results(page: Page, saying: str = "") -> None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from digest.guard import CSP
 from tests.conftest import build_digest
-from tests.hostile import IMG, JS, SCRIPT, write_hostile_digest
+from tests.hostile import IMG, JS, SCRIPT, live_markup_problems, write_hostile_digest
 
 
 @pytest.fixture(scope="module")
@@ -24,88 +22,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "site"
     build_digest(manifest, out)
     return out
-
-
-FORBIDDEN_TAGS = {
-    "script", "img", "iframe", "frame", "object", "embed", "video", "audio", "source", "track",
-    "picture", "svg", "math", "canvas", "form", "input", "button", "style", "base", "template",
-}  # fmt: skip
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")  # as browsers read it, tabs removed
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcset", "xlink:href", "poster"}
-
-
-CHART_TAGS = {"title", "desc", "line", "text", "polyline", "circle"}
-
-
-class _Inspector(HTMLParser):
-    """Find live markup. Two things of the site's own are allowed: the history chart (svg.chart)
-    may hold drawing elements, and a JSON-LD block may hold data that is JSON and nothing else."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.in_chart = False
-        self.in_json_ld = False
-        self.in_search_form = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "svg" and dict(attrs).get("class") == "chart" and not self.in_chart:
-            self.in_chart = True
-        elif tag == "script" and attrs == [("type", "application/ld+json")]:
-            self.in_json_ld = True
-        elif tag == "script" and attrs[:1] == [("type", "module")] and len(attrs) == 2:
-            pass  # the search page's own script, from the site: checked below
-        elif (
-            tag == "form"
-            and dict(attrs).get("role") == "search"
-            and dict(attrs).get("method") == "get"
-        ):
-            self.in_search_form = True  # the site's search box, or its search page's form
-        elif self.in_search_form and tag in ("input", "button", "select", "option"):
-            pass
-        elif self.in_chart and tag not in CHART_TAGS:
-            self.problems.append(f"<{tag}> in the chart")
-        elif tag in FORBIDDEN_TAGS:
-            self.problems.append(f"<{tag}>")
-        ours = {"http-equiv": "Content-Security-Policy", "content": CSP}
-        if tag == "meta" and "http-equiv" in dict(attrs) and dict(attrs) != ours:
-            self.problems.append("<meta http-equiv>")
-        rels = ("stylesheet", "alternate", "canonical", "icon")
-        if tag == "link" and dict(attrs).get("rel") not in rels:
-            self.problems.append(f"<link rel={dict(attrs).get('rel')}>")
-        for name, value in attrs:
-            if name.startswith("on") or (name in ("href", "xlink:href") and self.in_chart):
-                self.problems.append(f"<{tag} {name}>")
-            if name == "style":
-                self.problems.append(f"<{tag} style>")
-            if name in URL_ATTRIBUTES and value is not None:
-                scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value.strip()))
-                if scheme and scheme.group(1).lower() not in ("https", "http", "mailto"):
-                    self.problems.append(f"<{tag} {name}={value!r}>")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_json_ld:
-            try:
-                json.loads(data)
-            except ValueError:
-                self.problems.append("<script type=application/ld+json> holding what is not JSON")
-            if "<" in data:
-                self.problems.append("'<' in the JSON-LD")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "svg":
-            self.in_chart = False
-        if tag == "script":
-            self.in_json_ld = False
-        if tag == "form":
-            self.in_search_form = False
-
-
-def live_markup_problems(html: str) -> list[str]:
-    inspector = _Inspector()
-    inspector.feed(html)
-    inspector.close()
-    return inspector.problems
 
 
 def test_the_inspector_catches_what_it_looks_for() -> None:
