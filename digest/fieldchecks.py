@@ -16,6 +16,7 @@ from digest.model import PartialDate
 from digest.yamlsource import DataPath, YamlDocument, dotted
 
 UNKNOWN = "unknown"
+MAX_NAME_BYTES = 255  # the longest file name of common file systems (ext4, APFS, NTFS)
 
 
 class Invalid:
@@ -98,6 +99,8 @@ class FieldChecker:
         self, path: DataPath, value: str, owner: DataPath | None = None
     ) -> Path | None:
         """Check that a document path names a Markdown file under content/."""
+        if self.doc.already_reported(path):
+            return None
         problem, hint, target = document_problem(value, self.root, self.content)
         if problem is not None:
             self.error(path, problem, hint)
@@ -134,6 +137,9 @@ def document_problem(
     keep = f"keep write-ups in content/, e.g. 'content/{name}'"
     if pure.is_absolute() or ".." in pure.parts:
         return outside, keep, None
+    if any(len(part.encode()) > MAX_NAME_BYTES for part in pure.parts):
+        hint = f"shorten it: file systems allow names of {MAX_NAME_BYTES} bytes"
+        return f"{value!r} has a name too long for a file system", hint, None
     try:
         resolved = (root / value).resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
@@ -143,7 +149,11 @@ def document_problem(
     if pure.suffix != ".md":
         hint = "write-ups are Markdown files ending in '.md'"
         return f"{value!r} is not a Markdown file", hint, None
-    if not resolved.is_file():
+    try:
+        found = resolved.is_file()
+    except OSError as exc:
+        return f"{value!r} cannot be read: {exc.strerror}", None, None
+    if not found:
         existing = [p.relative_to(root).as_posix() for p in sorted(content.rglob("*.md"))]
         return f"{value!r} does not exist", did_you_mean(value, existing, cutoff=0.8), None
     return None, None, resolved

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -206,6 +207,10 @@ def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> st
         return None
     pattern = schema.get("pattern", "")
     if pattern.startswith("^[a-z0-9]+"):  # a slug
+        foreign = next((c for c in instance if not c.isascii() and c.isalnum()), None)
+        if foreign is not None:  # perhaps a look-alike of a Latin letter (Cyrillic 's')
+            name = unicodedata.name(foreign, "a character").lower()
+            return f"{foreign!r} is U+{ord(foreign):04X} ({name}): an id is plain ASCII"
         suggestion = _slugify(instance)
         return f"did you mean {suggestion!r}?" if suggestion and suggestion != instance else None
     if pattern.startswith("^https?://") and "://" not in instance and "." in instance:

@@ -79,6 +79,23 @@ def test_errors_exit_1_with_every_diagnostic(digest_here: Path) -> None:
     )
 
 
+def test_hostile_paths_are_errors_and_nothing_is_written(tmp_path: Path) -> None:
+    """ids and write-up paths that climb out, are absolute, hold NUL, look-alikes or names
+    too long for the file system (tests/data/invalid/hostile-paths.yaml): exit 1, one clean
+    diagnostic each, and not a file written or changed anywhere."""
+    shutil.copytree(REPO / "tests" / "data" / "invalid", tmp_path / "digest")
+    before = _tree(tmp_path)
+    manifest, out = tmp_path / "digest" / "hostile-paths.yaml", tmp_path / "digest" / "site"
+    code, said = run("build", "--manifest", str(manifest), "--out", str(out), "--no-cache")
+    assert code == 1 and said.count(": error: ") == 7 and "Traceback" not in said
+    assert _tree(tmp_path) == before
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b""
+            for p in sorted(folder.rglob("*"))}  # fmt: skip
+
+
 def test_quiet_still_prints_errors(digest_here: Path) -> None:
     (digest_here / "sources.yaml").write_text("site: [\n")
     assert run("-q") == (
