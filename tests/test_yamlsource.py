@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,48 @@ def test_a_file_with_an_alias_is_read_by_the_python_reader(tmp_path: Path) -> No
     document, report = read(tmp_path, "a: &x 1\nb: *x\nc: '*not an alias*'\n")
     assert document is not None
     assert [d.message for d in report.diagnostics] == ["YAML aliases are not supported (*x)"]
+
+
+def _laughs(levels: int = 9) -> str:
+    """A billion laughs: each anchor nine times the one before."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join([*lines, f"site: *l{levels - 1}"]) + "\n"
+
+
+HOSTILE_YAML = {
+    "100,000 nested flow lists": ("site: " + "[" * 100_000 + "]" * 100_000, "1:38",
+                                  "nested more than 32 levels deep"),
+    "3,000 nested mappings": ("".join("  " * n + f"k{n}:\n" for n in range(3000)), "33:65",
+                              "nested more than 32 levels deep"),
+    "100 nested block lists on one line": ("- " * 100 + "x\n", "1:65",
+                                           "nested more than 32 levels deep"),
+    "a billion laughs": (_laughs(), "2:10", "YAML aliases are not supported (*l0)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", HOSTILE_YAML)
+def test_hostile_yaml_is_a_clean_error_in_bounded_memory(tmp_path: Path, case: str) -> None:
+    """Read in a process limited to 1 GB of memory: a crash of the C stack, a recursion error
+    or a blow-up would fail here, where the build would have died or hung."""
+    text, place, message = HOSTILE_YAML[case]
+    (tmp_path / "m.yaml").write_text(text)
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))"
+    script = (f"{limit}\nfrom pathlib import Path\nfrom digest.diagnostics import Report\n"
+              "from digest.yamlsource import load_yaml\nreport = Report()\n"
+              "load_yaml(Path('m.yaml'), report, file='m.yaml')\n"
+              "print(next(report.sorted()).format())")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, check=False, env=_with_repo())  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"m.yaml:{place}: error: {message}")
+
+
+def _with_repo() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+
+
+def test_a_huge_scalar_is_read_as_it_is(tmp_path: Path) -> None:
+    document, report = read(tmp_path, "site:\n  title: " + "x" * 20_000_000 + "\n")
+    assert document is not None and report.diagnostics == []
+    assert document.data == {"site": {"title": "x" * 20_000_000}}
