@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import fastjsonschema
 
@@ -39,7 +40,22 @@ _TYPE_NAMES = {
 
 # Only these validators use the schema's 'x-error' message; for the others
 # (type, required...) the generic sentence below says more.
-_CUSTOM_MESSAGE_VALIDATORS = {"pattern", "anyOf", "oneOf", "not", "minimum", "maximum"}
+_CUSTOM_MESSAGE_VALIDATORS = {"pattern", "format", "anyOf", "oneOf", "not", "minimum", "maximum"}
+
+URL_FORMAT = "http-url"  # the pattern's shape, and an address Python can take apart
+
+
+def is_http_url(value: object) -> bool:
+    """Tell whether urllib reads value as a URL: the pattern lets through hosts it refuses
+    (an unbalanced '[', characters that NFKC turns into '/' or '@', a port that is not a
+    number), and every later use of the URL would raise ValueError."""
+    if not isinstance(value, str):
+        return True  # the type is checked on its own
+    try:
+        urlsplit(value).port  # noqa: B018 (reading port checks it)
+    except ValueError:
+        return False
+    return True
 
 
 @functools.cache
@@ -57,7 +73,9 @@ def _validator() -> jsonschema.protocols.Validator:
     schema = manifest_schema()
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    validator: jsonschema.protocols.Validator = cls(schema)
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks(URL_FORMAT)(is_http_url)
+    validator: jsonschema.protocols.Validator = cls(schema, format_checker=formats)
     return validator
 
 
@@ -70,7 +88,7 @@ QUICK_CHECK_FROM = 200
 
 @functools.cache
 def _quick_validator() -> Callable[[object], object]:
-    return fastjsonschema.compile(manifest_schema())
+    return fastjsonschema.compile(manifest_schema(), formats={URL_FORMAT: is_http_url})
 
 
 def is_valid_quickly(data: object) -> bool:

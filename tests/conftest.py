@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from digest.diagnostics import Report
 from digest.documents import load_about, load_documents
@@ -75,3 +77,13 @@ def test_digest(tmp_path: Path) -> Path:
     folder = tmp_path / "digest"
     shutil.copytree(TEST_DIGEST, folder)
     return folder / "sources.yaml"
+
+
+# Property tests (hypothesis): 'make test' runs each with a few dozen examples, 'make fuzz'
+# (HYPOTHESIS_PROFILE=fuzz) with 10,000; neither has a deadline, since this machine's speed
+# varies from hour to hour and a slow example is not a failure.
+settings.register_profile("fast", max_examples=60, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+settings.register_profile("fuzz", max_examples=10_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))

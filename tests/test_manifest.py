@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.synthetic import write_digest
 from digest import schema
 from digest.diagnostics import Report, Severity
+from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
 from digest.model import PartialDate, PetitionRef, RecordedFigure
 from digest.yamlsource import load_yaml
 from tests.conftest import DATA, TEST_DIGEST
+from tests.strategies import manifest_texts, markupish
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,3 +156,52 @@ def test_a_big_valid_manifest_is_checked_quickly_and_a_big_invalid_one_fully(
     manifest.write_text(text)
     assert diagnostics_of(manifest).startswith("sources.yaml:44:11: error: sources[1].kind: 'memo' "
                                                "is not one of: article, statement,")  # fmt: skip
+
+
+# -- properties (hypothesis): any manifest gives a model or diagnostics, never a traceback ----
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@pytest.fixture(scope="module")
+def fuzzed_digest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the test digest whose manifest each example overwrites."""
+    folder = tmp_path_factory.mktemp("fuzz") / "digest"
+    shutil.copytree(TEST_DIGEST, folder)
+    return folder / "sources.yaml"
+
+
+@pytest.mark.property
+@given(text=manifest_texts(yaml.safe_load((TEST_DIGEST / "sources.yaml").read_text())))
+def test_any_manifest_gives_a_safe_model_or_clean_diagnostics(
+    fuzzed_digest: Path, text: str
+) -> None:
+    fuzzed_digest.write_text(text, encoding="utf-8")
+    report = Report()
+    manifest = load_manifest(fuzzed_digest, report)
+    errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    assert (manifest is None) == bool(errors)
+    for found in report.diagnostics:
+        assert found.location.line is None or found.location.line >= 1
+        assert found.message and "Traceback" not in found.message
+    if manifest is None:
+        return
+    content = fuzzed_digest.parent.resolve() / "content"
+    for source in manifest.sources:
+        assert SLUG.fullmatch(source.id) and len(source.id) <= 80
+        assert source.document.resolve().is_relative_to(content)
+        assert source.url is None or source.url.startswith(("http://", "https://"))
+        for text_field in (source.title, source.summary, source.publisher or ""):
+            assert not FORBIDDEN_CHARACTERS.search(text_field)
+    assert all(SLUG.fullmatch(topic.id) for topic in manifest.topics)
+
+
+@pytest.mark.property
+@given(raw=st.binary(max_size=400) | markupish.map(str.encode))
+def test_any_bytes_as_a_manifest_are_read_or_refused_cleanly(
+    fuzzed_digest: Path, raw: bytes
+) -> None:
+    fuzzed_digest.write_bytes(raw)
+    report = Report()
+    manifest = load_manifest(fuzzed_digest, report)
+    assert manifest is None and report.failed()
