@@ -10,7 +10,7 @@ BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 # apt-get needs root: sudo unless we are root already (as in CI containers)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve refresh test lint pytest test-browser browser-deps golden bench bench-fetch constraints clean help
+.PHONY: site serve refresh test lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
 
 help:
 	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
@@ -18,6 +18,7 @@ help:
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
 	@echo "make lint         ruff and mypy only"
+	@echo "make fuzz         run the property tests with 10,000 examples each, and report them"
 	@echo "make browser-deps install what the browser tests use: Chromium, a JRE (Debian), npm packages"
 	@echo "make test-browser run the browser tests only, failing if Chromium or the tools are missing"
 	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
@@ -58,6 +59,10 @@ pytest: $(VENV)/.installed-test
 test-browser: $(VENV)/.installed-test
 	DIGEST_BROWSER_TESTS=require $(BIN)/pytest -m browser
 
+# Minutes, not seconds: 'make test' runs the same properties with 60 examples each.
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m property --hypothesis-show-statistics
+
 # Debian's chromium (Playwright drives it; nothing downloads a browser), a JRE for the Nu HTML
 # Checker, and the npm packages of package-lock.json (axe-core, vnu-jar), their install
 # scripts not run: vnu-jar's would download a Java of its own.
@@ -87,4 +92,4 @@ constraints: $(VENV)/.installed
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf site .cache $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf site .cache $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

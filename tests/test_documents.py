@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import cmarkgfm
+import pytest
+from hypothesis import given
 
 from digest.diagnostics import Report
 from digest.documents import (
@@ -19,8 +21,11 @@ from digest.documents import (
     markdown_to_html,
     normalise,
 )
+from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
 from digest.model import Manifest
+from tests.hostile import live_markup_problems
+from tests.strategies import markupish
 
 
 def load(manifest_path: Path) -> Manifest:
@@ -191,3 +196,16 @@ def test_the_about_text_is_rendered(test_digest: Path) -> None:
     html = load_about(load(test_digest), report)
     assert html is not None and 'href="topic:alpha"' in html
     assert report.diagnostics == []
+
+
+# -- properties (hypothesis) ------------------------------------------------------------------
+
+
+@pytest.mark.property
+@given(text=markupish)
+def test_any_markdown_renders_to_inert_html(text: str) -> None:
+    """Whatever a contributor writes, the write-up is text, structure and safe links only."""
+    write_up = MarkdownRenderer().write_up(text)
+    assert live_markup_problems(write_up.html) == []
+    assert not FORBIDDEN_CHARACTERS.search(write_up.html)
+    assert write_up.words >= 0 and all(kind in ("source", "topic") for kind, _ in write_up.links)

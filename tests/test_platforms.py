@@ -14,10 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.add import petition_reference
 from digest.diagnostics import Report
 from digest.fetch import FetchSettings, Outcome, fetch_petitions, new_client, petitions_to_fetch
+from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
 from digest.model import PetitionData, Tally, Threshold
 from digest.petitioncache import cache_path
@@ -26,6 +29,7 @@ from digest.schema import manifest_schema
 from tests import api_documents as api
 from tests.conftest import TEST_DIGEST
 from tests.digests import write_petition_digest
+from tests.strategies import mutated
 
 UK, SENEDD, SCOTTISH = (PLATFORMS[p] for p in ("uk-parliament", "senedd", "scottish-parliament"))
 CACHE = TEST_DIGEST / "data" / "petitions" / "uk-parliament"
@@ -264,3 +268,40 @@ def mock_fetch(tmp_path: Path, platform: str, number: int, handler: Any) -> Peti
 def test_petition_addresses_are_recognised(url: str, found: tuple[str, int] | None) -> None:
     reference = petition_reference(url)
     assert (None if reference is None else (reference[0].id, reference[1])) == found
+
+
+# -- properties (hypothesis) ------------------------------------------------------------------
+
+RECORDED = {
+    "uk-parliament": [(n, response(n)) for n in (100001, 100002, 100003, 100005)],
+    "senedd": [(800100, json.loads((TEST_DIGEST / "data/petitions/senedd/800100.json")
+                                   .read_text())["response"])],
+    "scottish-parliament": [(2100, json.loads((TEST_DIGEST / "data/petitions/"
+                                               "scottish-parliament/2100.json")
+                                              .read_text())["response"])],
+}  # fmt: skip
+
+
+@st.composite
+def api_responses(draw: st.DrawFn) -> tuple[str, int, Any]:
+    platform = draw(st.sampled_from(sorted(RECORDED)))
+    number, document = draw(st.sampled_from(RECORDED[platform]))
+    return platform, number, draw(mutated(document, max_changes=6))
+
+
+@pytest.mark.property
+@given(case=api_responses())
+def test_any_api_response_gives_clean_data_or_a_data_error(case: tuple[str, int, Any]) -> None:
+    """A platform can send anything: the adapter returns data that is safe to show (text
+    without forbidden characters, links that are http or https) or raises DataError."""
+    platform, number, document = case
+    try:
+        data = PLATFORMS[platform].parse(document, number)
+    except DataError:
+        return
+    texts = [data.action, data.background or "", data.additional_details or "", data.state_label]
+    texts += [t.name for t in (*data.countries, *data.constituencies, *data.regions)]
+    assert not any(FORBIDDEN_CHARACTERS.search(text) for text in texts)
+    debate_links = data.debate.links if data.debate else ()
+    links = [data.page_url, data.api_url, *(url for _, url in debate_links)]
+    assert all(link.startswith(("https://", "http://")) for link in links)
