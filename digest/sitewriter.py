@@ -4,10 +4,12 @@ A first build (or one after the build cache was lost) builds the site in a new
 folder beside the output folder (``.site.new-*``), then swaps it in: on Linux in
 one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames. When the
 build cache knows what the folder holds, only the files whose bytes changed are
-written, each replaced in one step, and the files no longer built are removed:
-unchanged files keep their modification times, which rsync and CDN deploys rely
-on. Either way, a build that fails before writing leaves the previous site as
-it was.
+written, into a folder beside it, then each is moved into place, and the files no
+longer built are removed: unchanged files keep their modification times, which
+rsync and CDN deploys rely on. Either way, a build that fails or is killed before
+it moves anything leaves the previous site as it was; one killed while moving
+files leaves each file whole, and the next build, which no longer trusts the
+folder's record, replaces the folder.
 
 The output folder is replaced wholesale, so it is guarded too: it must not
 hold the project's own files, and an existing non-empty folder must carry the
@@ -68,17 +70,21 @@ def write_site(
 def _update_in_place(
     files: Sequence[OutputFile], hashes: Mapping[str, str], out: Path, previous: Mapping[str, str]
 ) -> None:
-    for file in files:
-        if previous.get(file.path) == hashes[file.path]:
-            continue
-        target = out.joinpath(*PurePosixPath(file.path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
-        try:
-            temporary.write_bytes(file.content)
-            temporary.replace(target)
-        finally:
-            temporary.unlink(missing_ok=True)
+    """Write the changed files into a folder beside out, then move each into place and
+    remove the files no longer built: a build killed while writing leaves out as it was
+    (and the next build deletes the folder); one killed while moving leaves every file
+    whole, each the previous build's or this one's, and the next build replaces out."""
+    changed = [file for file in files if previous.get(file.path) != hashes[file.path]]
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for number, file in enumerate(changed):
+            (staging / str(number)).write_bytes(file.content)
+        for number, file in enumerate(changed):
+            target = out.joinpath(*PurePosixPath(file.path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (staging / str(number)).replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     for path in sorted(set(previous) - set(hashes), reverse=True):
         target = out.joinpath(*PurePosixPath(path).parts)
         target.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ a reply has a Last-Modified, and counts the requests in flight.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -44,6 +45,12 @@ class Seen:
     headers: dict[str, str]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client killed mid-request
+            super().handle_error(request, client_address)
+
+
 class PetitionServer:
     """Serve scripted replies; each path's replies are used in turn, the last one repeats."""
 
@@ -54,7 +61,7 @@ class PetitionServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = _Server(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self._serve, daemon=True)
 
