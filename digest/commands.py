@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from digest.diagnostics import Report, Severity, did_you_mean, display_path
-from digest.errors import UserError
+from digest.errors import PartlyWritten, UserError
 from digest.manifest import load_manifest
 from digest.pipeline import build, build_time
 from digest.timings import Timings
@@ -53,10 +53,10 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
     except UserError as exc:
         report.extend(exc.diagnostics)
         _print_diagnostics(report, args, err)
-        print(
-            f"build failed ({report.summary()}); {display_path(args.out)}/ was not changed",
-            file=err,
-        )
+        folder = f"{display_path(args.out)}/"
+        outcome = (f"{folder} holds some new files and some old, each whole: build again"
+                   if isinstance(exc, PartlyWritten) else f"{folder} was not changed")  # fmt: skip
+        print(f"build failed ({report.summary()}); {outcome}", file=err)
         return 1
     _print_diagnostics(report, args, err)
     if not args.quiet:

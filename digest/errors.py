@@ -4,6 +4,7 @@
     └── UserError               a problem the user can fix: reported, exit 1, no traceback
         ├── BuildFailed         validation found errors; carries the diagnostics
         └── OutputError         the site cannot be written where asked
+            └── PartlyWritten   ... after some files were moved into it
 
 Anything else that escapes is a bug in this package, and shows its traceback.
 """
@@ -37,3 +38,8 @@ class BuildFailed(UserError):
 
 class OutputError(UserError):
     """The output folder cannot be written, or an output path is unsafe."""
+
+
+class PartlyWritten(OutputError):
+    """Writing stopped while new files were being moved into the output folder: each file
+    there is whole, some are the new build's; the next build replaces the folder."""

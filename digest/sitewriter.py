@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from digest.diagnostics import Diagnostic, Location, Severity, display_path
-from digest.errors import OutputError
+from digest.errors import OutputError, PartlyWritten
 from digest.model import OutputFile
 
 MARKER = ".research-digest"
@@ -56,10 +56,12 @@ def write_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     if previous is not None and out.is_dir():
+        moving = [False]
         try:
-            _update_in_place(files, hashes, out, previous)
+            _update_in_place(files, hashes, out, previous, moving)
         except OSError as exc:
-            raise OutputError(
+            error = PartlyWritten if moving[0] else OutputError
+            raise error(
                 [Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")]
             ) from exc
         return hashes
@@ -68,7 +70,11 @@ def write_site(
 
 
 def _update_in_place(
-    files: Sequence[OutputFile], hashes: Mapping[str, str], out: Path, previous: Mapping[str, str]
+    files: Sequence[OutputFile],
+    hashes: Mapping[str, str],
+    out: Path,
+    previous: Mapping[str, str],
+    moving: list[bool],
 ) -> None:
     """Write the changed files into a folder beside out, then move each into place and
     remove the files no longer built: a build killed while writing leaves out as it was
@@ -79,6 +85,7 @@ def _update_in_place(
     try:
         for number, file in enumerate(changed):
             (staging / str(number)).write_bytes(file.content)
+        moving[0] = True  # from here, out changes
         for number, file in enumerate(changed):
             target = out.joinpath(*PurePosixPath(file.path).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,8 +102,9 @@ def _update_in_place(
 
 
 def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging: Path | None = None
     try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         _chmod_like_a_new_folder(staging)
         for file in files:
             target = staging.joinpath(*PurePosixPath(file.path).parts)
@@ -105,12 +113,14 @@ def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap_in(staging, out)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(
             [Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")]
         ) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
