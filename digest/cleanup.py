@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from digest.files import FORBIDDEN_CHARACTERS
+
 # Lines that are the site's furniture, not the article.
 FURNITURE = re.compile(
     r"(click )?spread|share( this( article| story)?)?|tweet|print|email|advertisement|"
@@ -84,6 +86,9 @@ def _normalise(raw: str, findings: list[Finding]) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)  # zero-width characters
+    if FORBIDDEN_CHARACTERS.search(text):
+        findings.append(Finding(1, "control characters: removed"))
+        text = FORBIDDEN_CHARACTERS.sub("", text)
     return re.sub(r"[ \t\u00a0]+", " ", text)
 
 

@@ -27,6 +27,18 @@ def test_opengraph() -> None:
     assert "formal investigation" in facts.text
 
 
+def test_characters_no_page_can_carry_never_reach_a_draft_entry() -> None:
+    facts = read_page(page(
+        '<meta property="og:title" content="Regulator &#1;opens\x02 investigation into the '
+        'platform">'
+        '<meta property="og:site_name" content="The\x0e News">'
+    ))  # fmt: skip
+    assert facts.title == "Regulator opens investigation into the platform"
+    assert facts.publisher == "The News"
+    copied = read_text("Regulator\x01 opens investigation\n\n" + ARTICLE.replace("<p>", ""))
+    assert copied.title == "Regulator opens investigation"
+
+
 def test_json_ld() -> None:
     facts = read_page(page(
         '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{'
