@@ -29,6 +29,17 @@ def read_text(
     return None if raw is None else decode_text(raw, report, file=file, severity=severity)
 
 
+# Characters XML 1.0 forbids: C0 controls but tab and line ends, lone surrogates, U+FFFE and
+# U+FFFF. A page shows them as parse errors, and a feed that held one would not be XML.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """Name the first character of text that no page or feed can carry ("U+0001"), if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
 def read_bytes(
     path: Path,
     report: Report,
@@ -60,7 +71,8 @@ def decode_text(
         return None
     found = FORBIDDEN_CHARACTERS.search(text)
     if found is not None:
-        message = f"holds the character U+{ord(found.group()):04X}, which no page or feed can carry"
+        name = forbidden_character(found.group())
+        message = f"holds the character {name}, which no page or feed can carry"
         hint = "delete it: it may have come in with a copy and paste"
         report.add(severity, _place(file, text[: found.start()]), message, hint)
         return None
@@ -70,17 +82,6 @@ def decode_text(
 def _place(file: str, before: str) -> Location:
     """Where the text after before starts in a file."""
     return Location(file, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
-
-
-# Characters XML 1.0 forbids: C0 controls but tab and line ends, lone surrogates, U+FFFE and
-# U+FFFF. A page shows them as parse errors, and a feed that held one would not be XML.
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def forbidden_character(text: str) -> str | None:
-    """Name the first character of text that no page or feed can carry ("U+0001"), if any."""
-    found = FORBIDDEN_CHARACTERS.search(text)
-    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 TEMP_PREFIX = ".tmp-"

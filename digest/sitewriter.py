@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 
 from digest.diagnostics import Diagnostic, Location, Severity, display_path
@@ -56,49 +57,52 @@ def write_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     if previous is not None and out.is_dir():
-        moving = [False]
-        try:
-            _update_in_place(files, hashes, out, previous, moving)
-        except OSError as exc:
-            error = PartlyWritten if moving[0] else OutputError
-            raise error(
-                [Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")]
-            ) from exc
-        return hashes
-    _write_new_folder(files, out, where)
+        changed = [file for file in files if previous.get(file.path) != hashes[file.path]]
+        _update_in_place(changed, set(previous) - set(hashes), out, where)
+    else:
+        _write_new_folder(files, out, where)
     return hashes
 
 
 def _update_in_place(
-    files: Sequence[OutputFile],
-    hashes: Mapping[str, str],
-    out: Path,
-    previous: Mapping[str, str],
-    moving: list[bool],
+    changed: Sequence[OutputFile], gone: AbstractSet[str], out: Path, where: Location
 ) -> None:
     """Write the changed files into a folder beside out, then move each into place and
     remove the files no longer built: a build killed while writing leaves out as it was
     (and the next build deletes the folder); one killed while moving leaves every file
     whole, each the previous build's or this one's, and the next build replaces out."""
-    changed = [file for file in files if previous.get(file.path) != hashes[file.path]]
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    except OSError as exc:
+        raise _cannot_write(OutputError, where, exc) from exc
     try:
         for number, file in enumerate(changed):
             (staging / str(number)).write_bytes(file.content)
-        moving[0] = True  # from here, out changes
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(OutputError, where, exc) from exc
+        raise
+    try:  # from here, out changes
         for number, file in enumerate(changed):
             target = out.joinpath(*PurePosixPath(file.path).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             (staging / str(number)).replace(target)
+        for path in sorted(gone, reverse=True):
+            target = out.joinpath(*PurePosixPath(path).parts)
+            target.unlink(missing_ok=True)
+            for folder in target.parents:  # remove the folders this left empty
+                if folder == out or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    except OSError as exc:
+        raise _cannot_write(PartlyWritten, where, exc) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for path in sorted(set(previous) - set(hashes), reverse=True):
-        target = out.joinpath(*PurePosixPath(path).parts)
-        target.unlink(missing_ok=True)
-        for folder in target.parents:  # remove the folders this left empty
-            if folder == out or any(folder.iterdir()):
-                break
-            folder.rmdir()
+
+
+def _cannot_write(error: type[OutputError], where: Location, exc: OSError) -> OutputError:
+    return error([Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")])
 
 
 def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -> None:
@@ -115,9 +119,7 @@ def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -
     except OSError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(
-            [Diagnostic(Severity.ERROR, where, f"cannot write the site: {exc}")]
-        ) from exc
+        raise _cannot_write(OutputError, where, exc) from exc
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
