@@ -112,12 +112,16 @@ def test_a_build_killed_at_any_moment_loses_nothing(
         assert not _killed(command, root, 120)
         durations.append(time.perf_counter() - started)
     outcomes: Counter[str] = Counter()
-    for n in range(KILLS):
+    kills = n = 0
+    while kills < KILLS:  # builds that finish before their kill do not count
+        n += 1
+        assert n <= 3 * KILLS, outcomes
         before = _files(out)
         edits[n % len(edits)](n)
         duration = durations[n % len(edits)]  # half the kills late, where files are written
         delay = rng.uniform(0.05, duration) if n % 2 else rng.uniform(duration * 0.8, duration)
         killed = _killed(command, root, delay)
+        kills += killed
         after_kill = _files(out)
         if _leftovers(root):
             outcomes["left temporary files"] += 1
@@ -138,14 +142,12 @@ def test_a_build_killed_at_any_moment_loses_nothing(
         else:
             outcomes["each file the previous or the new"] += 1
         assert _leftovers(root) == []
-        if n % 10 == 9:  # the recovered site is what a build from nothing makes
+        if n % 10 == 0:  # the recovered site is what a build from nothing makes
             fresh = tmp_path / f"fresh-{n}"
             assert _run("build", "--manifest", str(manifest), "--out", str(fresh),
                         "--no-cache")[0] == 0  # fmt: skip
             assert _files(fresh) == recovered
-    print(f"\n{KILLS} builds killed: {dict(outcomes)}")
-    outcomes.pop("left temporary files", None)
-    assert sum(outcomes.values()) == KILLS and outcomes["finished before the kill"] < KILLS // 5
+    print(f"\n{n} builds, {kills} killed: {dict(outcomes)}")  # the figures, with -s
 
 
 PETITIONS = 24
@@ -189,12 +191,15 @@ def test_a_fetch_killed_at_any_moment_loses_nothing(
         assert not _killed(command, root, 60)
         duration = time.perf_counter() - started
         assert _petition_files_are_valid(root) == PETITIONS
-        for n in range(1, KILLS + 1):
+        kills = n = 0
+        while kills < KILLS:  # fetches that finish before their kill do not count
+            n += 1
+            assert n <= 3 * KILLS, outcomes
             _script(server, n)
-            if not _killed(command, root, rng.uniform(0.05, duration)):
-                outcomes["finished before the kill"] += 1
+            if _killed(command, root, rng.uniform(0.05, duration)):
+                kills += 1
             else:
-                outcomes["killed"] += 1
+                outcomes["finished before the kill"] += 1
             if _leftovers(root):
                 outcomes["left temporary files"] += 1
             assert _petition_files_are_valid(root) == PETITIONS  # every file whole, every time
@@ -202,5 +207,4 @@ def test_a_fetch_killed_at_any_moment_loses_nothing(
             assert code == 0, said
             assert _leftovers(root) == []
             assert _petition_files_are_valid(root) == PETITIONS
-    print(f"\n{KILLS} fetches killed: {dict(outcomes)}")
-    assert outcomes["killed"] > KILLS // 2
+    print(f"\n{n} fetches, {kills} killed: {dict(outcomes)}")
