@@ -7,6 +7,7 @@ ids, known topics, real dates, documents that exist under ``content/``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +26,10 @@ from digest.fieldchecks import (
 )
 from digest.model import (
     Contact,
+    KeyMoment,
     Licence,
     Manifest,
+    PartialDate,
     PetitionRef,
     RecordedFigure,
     ReportingRoute,
@@ -73,6 +76,7 @@ class _Builder(FieldChecker):
         # A topic whose id is invalid would make every source of it "unknown": skip that check.
         ids_ok = not any(p[0] == "topics" and p[2:] == ("id",) for p in self.invalid if len(p) > 2)
         sources = self.sources(as_list(self.data.get("sources")), {t.id for t in topics}, ids_ok)
+        topics = self.key_moments(as_list(self.data.get("topics")), topics, sources)
         if site is None:
             return None
         return Manifest(manifest_path, self.root, site, tuple(topics), tuple(sources), display_root)
@@ -149,6 +153,59 @@ class _Builder(FieldChecker):
                     )
                 )
         return topics
+
+    def key_moments(
+        self, items: list[Any], topics: list[Topic], sources: list[Source]
+    ) -> list[Topic]:
+        """Give each topic its key moments, in date order, once the sources are known: each
+        moment is dated and drawn from sources of its topic."""
+        entries = map(as_mapping, as_list(self.data.get("sources")))
+        by_id: dict[str, Source | None] = {  # None: a source whose entry has errors
+            str(data.get("id")): None for data in entries
+        }
+        by_id.update((source.id, source) for source in sources)
+        known = {topic.id: topic for topic in topics}
+        moments: dict[str, tuple[KeyMoment, ...]] = {}
+        for index, item in enumerate(items):
+            data = as_mapping(item)
+            topic = known.get(data.get("id"))  # type: ignore[arg-type]
+            if topic is None or topic.id in moments:
+                continue
+            found = []
+            for number, moment in enumerate(as_list(data.get("key_moments"))):
+                path: DataPath = ("topics", index, "key_moments", number)
+                made = self.key_moment(path, as_mapping(moment), topic, by_id)
+                if made is not None:
+                    found.append(made)
+            moments[topic.id] = tuple(sorted(found, key=lambda m: m.date.earliest()))
+        return [replace(topic, key_moments=moments.get(topic.id, ())) for topic in topics]
+
+    def key_moment(
+        self, path: DataPath, data: dict[str, Any], topic: Topic, by_id: dict[str, Source | None]
+    ) -> KeyMoment | None:
+        date = self.partial_date((*path, "date"), data.get("date"))
+        if date is None:
+            self.error((*path, "date"), "a key moment needs a date",
+                       "give the year at least: YYYY, YYYY-MM or YYYY-MM-DD")  # fmt: skip
+        ids = data.get("sources")
+        ok = isinstance(ids, list) and all(isinstance(i, str) for i in ids)
+        for number, source_id in enumerate(ids if ok else []):  # type: ignore[arg-type]
+            source = by_id.get(source_id)
+            if source_id not in by_id:
+                hint = did_you_mean(source_id, by_id) or "list the ids of sources in the manifest"
+                self.error((*path, "sources", number), f"unknown source {source_id!r}", hint)
+                ok = False
+            elif source is None:
+                ok = False  # its own entry's errors are reported
+            elif topic.id not in source.topics:
+                self.error((*path, "sources", number),
+                           f"source {source_id!r} is not in topic {topic.id!r}",
+                           f"add {topic.id!r} to its topics, or draw the moment from the "
+                           "topic's own sources")  # fmt: skip
+                ok = False
+        if not ok or not isinstance(date, PartialDate) or not all_text(data, "text"):
+            return None
+        return KeyMoment(date, data["text"], tuple(ids))  # type: ignore[arg-type]
 
     # -- sources ----------------------------------------------------------------------
 

@@ -137,6 +137,16 @@ class Topic:
     summary: str
     content_note: str | None
     origin: Location
+    key_moments: tuple[KeyMoment, ...] = ()  # in date order
+
+
+@dataclass(frozen=True)
+class KeyMoment:
+    """A dated step in a topic's story, drawn from sources of the topic."""
+
+    date: PartialDate
+    text: str
+    sources: tuple[str, ...]  # source ids
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ def topic_page(digest: Digest, topic: Topic) -> Page:
     return Page(folder, "topic.html", topic.title, topic.summary,
                 feeds(f"{m.site.title}: {topic.title}", folder) + feeds(m.site.title, ""), {
                     "topic": topic,
+                    "moment_sources": {s.id: s for s in sources},
                     "sources": views.by_published(sources),
                     "last_added": views.last_added(sources),
                     "petitions": views.petition_views(digest, sources),

@@ -146,8 +146,9 @@ def entries(digest: Digest) -> list[Entry]:
             "\n".join([source.kind_label, source.summary, source.publisher or ""]), document,
         ))  # fmt: skip
     for topic in manifest.topics:
+        moments = [moment.text for moment in topic.key_moments]
         found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
-                           topic.summary))  # fmt: skip
+                           "\n".join([topic.summary, *moments])))  # fmt: skip
     site = manifest.site
     about = Document("about", digest.about, 0) if digest.about else None
     found.append(Entry("about/", f"About {site.title}", "About", "", "", "", site.description,

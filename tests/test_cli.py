@@ -35,7 +35,7 @@ def run(*argv: str) -> tuple[int, str]:
 
 
 WARNING = (
-    "sources.yaml:56:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
+    "sources.yaml:66:5: warning: source 'crlf-article': no url: readers cannot check the original\n"
     "  hint: add 'url:' as soon as the original's address is known, or list it in 'known_gaps' "
     "and say so in the write-up\n"
 )
@@ -71,9 +71,9 @@ def test_errors_exit_1_with_every_diagnostic(digest_here: Path) -> None:
     manifest.write_text(text.replace("topics: [alpha]", "topics: [alfa]", 1))
     assert run() == (
         1,
-        "sources.yaml:49:16: error: sources[0].published: '2026-02-30' is not a real date: "
+        "sources.yaml:59:16: error: sources[0].published: '2026-02-30' is not a real date: "
         "February 2026 has 28 days\n"
-        "sources.yaml:52:14: error: sources[0].topics[0]: unknown topic 'alfa'\n"
+        "sources.yaml:62:14: error: sources[0].topics[0]: unknown topic 'alfa'\n"
         "  hint: did you mean 'alpha'?\n" + WARNING + "build failed (2 errors, 1 warning); "
         "site/ was not changed\n",
     )

@@ -81,9 +81,9 @@ def test_sources_remember_where_their_fields_are() -> None:
     manifest = load_manifest(TEST_DIGEST / "sources.yaml", Report())
     assert manifest is not None
     source = manifest.source("regulator-statement")
-    assert (source.origin.line, source.origin.column) == (44, 5)
-    assert source.where("document").line == 53
-    assert source.where("updated").line == 51
+    assert (source.origin.line, source.origin.column) == (54, 5)
+    assert source.where("document").line == 63
+    assert source.where("updated").line == 61
     assert source.where("no-such-field") == source.origin
 
 
