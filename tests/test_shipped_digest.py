@@ -57,7 +57,7 @@ def test_the_pages_the_issue_asks_for_exist(shipped: tuple[Path, Report]) -> Non
 def test_topic_and_about_pages_carry_the_reporting_routes(shipped: tuple[Path, Report]) -> None:
     out, _ = shipped
     pages = [out / "about" / "index.html", *sorted((out / "topics").glob("*/index.html"))]
-    assert len(pages) == 5
+    assert len(pages) == 6
     for page in pages:
         text = page.read_text()
         for route in ROUTES:
@@ -69,7 +69,7 @@ def test_every_subject_page_carries_a_content_note(shipped: tuple[Path, Report])
     pages = [out / "index.html", out / "about" / "index.html"]
     pages += sorted((out / "topics").glob("*/index.html"))
     pages += sorted((out / "sources").glob("*/index.html"))
-    assert len(pages) == 2 + 4 + 8
+    assert len(pages) == 2 + 5 + 17
     for page in pages:
         assert "<strong>Content note:</strong>" in page.read_text(), page
 
