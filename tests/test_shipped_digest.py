@@ -69,7 +69,7 @@ def test_every_subject_page_carries_a_content_note(shipped: tuple[Path, Report])
     pages = [out / "index.html", out / "about" / "index.html"]
     pages += sorted((out / "topics").glob("*/index.html"))
     pages += sorted((out / "sources").glob("*/index.html"))
-    assert len(pages) == 2 + 5 + 27
+    assert len(pages) == 2 + 5 + 33
     for page in pages:
         assert "<strong>Content note:</strong>" in page.read_text(), page
 
