@@ -168,7 +168,7 @@ class _Builder(FieldChecker):
         moments: dict[str, tuple[KeyMoment, ...]] = {}
         for index, item in enumerate(items):
             data = as_mapping(item)
-            topic = known.get(data.get("id"))  # type: ignore[arg-type]
+            topic = known.get(str(data.get("id")))
             if topic is None or topic.id in moments:
                 continue
             found = []
@@ -187,9 +187,10 @@ class _Builder(FieldChecker):
         if date is None:
             self.error((*path, "date"), "a key moment needs a date",
                        "give the year at least: YYYY, YYYY-MM or YYYY-MM-DD")  # fmt: skip
-        ids = data.get("sources")
-        ok = isinstance(ids, list) and all(isinstance(i, str) for i in ids)
-        for number, source_id in enumerate(ids if ok else []):  # type: ignore[arg-type]
+        listed = data.get("sources")
+        ids = [i for i in listed if isinstance(i, str)] if isinstance(listed, list) else []
+        ok = isinstance(listed, list) and len(ids) == len(listed)  # the schema says what is wrong
+        for number, source_id in enumerate(ids):
             source = by_id.get(source_id)
             if source_id not in by_id:
                 hint = did_you_mean(source_id, by_id) or "list the ids of sources in the manifest"
@@ -205,7 +206,7 @@ class _Builder(FieldChecker):
                 ok = False
         if not ok or not isinstance(date, PartialDate) or not all_text(data, "text"):
             return None
-        return KeyMoment(date, data["text"], tuple(ids))  # type: ignore[arg-type]
+        return KeyMoment(date, data["text"], tuple(ids))
 
     # -- sources ----------------------------------------------------------------------
 
