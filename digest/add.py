@@ -33,10 +33,11 @@ from digest.files import atomic_write
 from digest.manifest import load_manifest
 from digest.manifestedit import EditError, FieldValue, append_source
 from digest.model import Manifest, PetitionData, PetitionRef, Source, Topic
-from digest.petitioncache import cache_path, parse_entry
+from digest.petitioncache import cache_path, history_path, parse_entry
 from digest.platforms import PLATFORMS, Platform
 from digest.platforms.epetitions import EPetitionsPlatform
 from digest.textformat import human_date
+from digest.yamlsource import load_yaml
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_PAGE_BYTES = 8 * 1024 * 1024
@@ -157,14 +158,51 @@ def _add_petition(
     if platform.id != "uk-parliament":
         default_id = f"{platform.id}-{default_id}"
     new_id = _choose_id(source_id or default_id, default_id, manifest)
+    files = (cache_path(manifest.root, platform.id, number),
+             history_path(manifest.root, platform.id, number))  # fmt: skip
+    made = [path for path in files if not path.exists()]  # what to remove if the add fails
+    try:
+        return _add_fetched_petition(
+            manifest,
+            platform,
+            number,
+            new_id,
+            report=report,
+            client=client,
+            settings=settings,
+            now=now,
+            topics=topics,
+        )
+    except BaseException:
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _add_fetched_petition(
+    manifest: Manifest,
+    platform: Platform,
+    number: int,
+    new_id: str,
+    *,
+    report: Report,
+    client: httpx.Client,
+    settings: FetchSettings,
+    now: dt.datetime,
+    topics: Sequence[str],
+) -> Added:
     outcome, data = _fetch_petition(manifest, platform, number, new_id, report, client,
                                     settings, now)  # fmt: skip
-    title = data.action if data else "TODO: the petition's title"
-    text = " ".join(p for p in (data.action, data.background) if p) if data else ""
+    if outcome not in (Outcome.UPDATED, Outcome.UNCHANGED) or data is None:
+        why = "is gone from its platform" if outcome is Outcome.GONE else "could not be fetched"
+        raise AddError(f"{platform.name} {platform.label(number)} {why}, so nothing was "
+                       "written; add it again when the platform answers")  # fmt: skip
+    title = data.action
+    text = " ".join(p for p in (data.action, data.background) if p)
     entry_topics = tuple(topics) or suggest_topics(text, manifest.topics, prefer="petitions")
-    opened = data and next((m.when for m in data.milestones if m.label.startswith(
+    opened = next((m.when for m in data.milestones if m.label.startswith(
         ("Opened", "Published"))), None)  # fmt: skip
-    created = data and next((m.when for m in data.milestones if m.label == "Created"), None)
+    created = next((m.when for m in data.milestones if m.label == "Created"), None)
     when = opened or created
     entry: dict[str, FieldValue] = {
         "id": new_id,
@@ -378,24 +416,43 @@ def _choose_id(requested: str | None, title: str, manifest: Manifest) -> str:
 
 
 def _write(manifest: Manifest, entry: dict[str, FieldValue], write_up: str) -> int:
-    """Write the draft write-up and the manifest's new entry; undo both if the result is wrong."""
+    """Write the draft write-up and the manifest's new entry, or neither: the new manifest is
+    read back, and must be valid and hold the entry exactly as given, before it is written."""
     document = manifest.root / str(entry["document"])
     if document.exists():
         raise AddError(f"{entry['document']} exists already; choose another --id", usage=True)
-    original = manifest.path.read_text(encoding="utf-8")
+    original = manifest.path.read_bytes().decode("utf-8")  # every byte kept: line ends too
     try:
         updated, line = append_source(original, entry)
     except EditError as exc:
-        raise AddError(str(exc)) from None
+        raise AddError(f"{exc}; nothing was written") from None
     atomic_write(document, write_up.encode("utf-8"))
-    atomic_write(manifest.path, updated.encode("utf-8"))
-    check = Report()
-    if load_manifest(manifest.path, check) is None:  # our bug: put everything back
-        atomic_write(manifest.path, original.encode("utf-8"))
+    try:
+        _check_entry(manifest, updated, entry)
+        atomic_write(manifest.path, updated.encode("utf-8"))
+    except BaseException:
         document.unlink(missing_ok=True)
-        problems = "; ".join(d.format() for d in check.sorted())
-        raise AssertionError(f"the new entry did not validate: {problems}")
+        raise
     return line
+
+
+def _check_entry(manifest: Manifest, updated: str, entry: dict[str, FieldValue]) -> None:
+    """Raise AddError unless the updated manifest is valid and its last source is entry."""
+    name = manifest.path.name
+    check = Report()
+    if load_manifest(manifest.path, check, text=updated) is None:
+        problems = "; ".join(d.format() for d in check.sorted(minimum=Severity.ERROR))
+        raise AddError(f"the new entry would make {name} invalid, so nothing was written "
+                       f"(please report this as a bug): {problems}")  # fmt: skip
+    document = load_yaml(manifest.path, Report(), file=name, text=updated)
+    sources = document.data.get("sources") if document and isinstance(document.data, dict) else []
+    written = sources[-1] if isinstance(sources, list) and sources else None
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in entry.items()}
+    if written != expected:
+        changed = sorted(k for k in expected if not isinstance(written, dict)
+                         or written.get(k) != expected[k])  # fmt: skip
+        raise AddError(f"the new entry would not read back as given ({', '.join(changed)}), so "
+                       "nothing was written (please report this as a bug)")  # fmt: skip
 
 
 def _name_of(target: str) -> str:

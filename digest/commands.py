@@ -119,7 +119,7 @@ def run_check(args: argparse.Namespace, err: TextIO) -> int:
 def run_add(args: argparse.Namespace, err: TextIO) -> int:
     """Add a source and say what was read, what was not, and what to do next."""
     from digest.add import AddError, add_source  # trafilatura loads slowly: only for 'add'
-    from digest.fetch import FetchSettings, Outcome, new_client, user_agent
+    from digest.fetch import FetchSettings, new_client, user_agent
 
     report = Report()
     manifest = load_manifest(args.manifest, Report())
@@ -142,7 +142,7 @@ def run_add(args: argparse.Namespace, err: TextIO) -> int:
     if not args.quiet:
         for line in _added_lines(added, args.manifest):
             print(line, file=err)
-    return 0 if added.petition_outcome in (None, Outcome.UPDATED, Outcome.UNCHANGED) else 1
+    return 0
 
 
 def _added_lines(added: Added, manifest: Path) -> list[str]:

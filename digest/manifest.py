@@ -47,13 +47,15 @@ def load_manifest(
     *,
     display_root: Path | None = None,
     timings: Timings | None = None,
+    text: str | None = None,
 ) -> Manifest | None:
-    """Read, validate and model the manifest; None if it has errors (all in report)."""
+    """Read, validate and model the manifest (or text about to replace it); None if it has
+    errors (all in report)."""
     timings = timings or Timings()
     file = display_path(path, relative_to=display_root)
     errors_before = report.count(Severity.ERROR)
     with timings.stage("read manifest"):
-        document = load_yaml(path, report, file=file)
+        document = load_yaml(path, report, file=file, text=text)
     if document is None:
         return None
     with timings.stage("validate manifest"):

@@ -138,9 +138,12 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_yaml(path: Path, report: Report, *, file: str) -> YamlDocument | None:
-    """Read and compose a YAML file; report every problem found; None if unusable."""
-    text = read_text(path, report, file=file)
+def load_yaml(
+    path: Path, report: Report, *, file: str, text: str | None = None
+) -> YamlDocument | None:
+    """Read and compose a YAML file (or text to be written to it); report every problem
+    found; None if unusable."""
+    text = read_text(path, report, file=file) if text is None else text
     if text is None:
         return None
     too_deep = _too_deep(text)

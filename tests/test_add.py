@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import pytest
 import yaml
 
 from digest.cli import main
+from digest.diagnostics import Report
+from digest.manifest import load_manifest
+from digest.manifestedit import FieldValue, append_source
 from tests import api_documents as api
 from tests.conftest import BUILT_AT_EPOCH, TEMPLATES, TEST_DIGEST
 from tests.petition_server import PetitionServer, Reply, running
@@ -263,3 +267,112 @@ def test_a_page_that_cannot_be_read_exits_1(digest: Path, server: PetitionServer
         1, f"build.py: error: add: {server.base_url}/gone answered HTTP 404\n",
     )  # fmt: skip
     assert digest.read_text() == before
+
+
+LONG_URL = (
+    "https://www.gov.uk/government/news/government-crackdown-on-explicit-deepfakes-and-"
+    "nudification-apps-to-protect-women-and-girls?utm_source=digest&utm_medium=email"
+)
+LONG_TITLE = (
+    "Regulator's long- running and well-documented alpha investigation: what the platform's "
+    "owners were asked, and what they said on the deadline day"
+)
+
+
+def test_long_addresses_and_titles_are_written_exactly(digest: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "page.html"
+    copy.write_text(f"<html><head><title>{LONG_TITLE}</title></head><body>{BODY}</body></html>")
+    before = digest.read_text()
+    code, err = add(str(copy), "--url", LONG_URL, "--id", "long-one")
+    assert code == 0, err
+    entry = yaml.safe_load("sources:\n" + new_entry(digest, before))["sources"][0]
+    assert (entry["url"], entry["title"]) == (LONG_URL, LONG_TITLE)
+    report = Report()
+    manifest = load_manifest(digest, report)
+    assert manifest is not None, report.sorted()
+    assert (manifest.source("long-one").url, manifest.source("long-one").title) == (
+        LONG_URL, LONG_TITLE,
+    )  # fmt: skip
+
+
+def test_an_insert_that_would_not_validate_is_an_error_and_writes_nothing(
+    digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong inside, the contributor sees an error and an unchanged manifest."""
+
+    def broken(text: str, entry: object) -> tuple[str, int]:
+        return text + "  - id: [unclosed\n", 1
+
+    monkeypatch.setattr("digest.add.append_source", broken)
+    copy = tmp_path / "page.html"
+    copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
+    before = digest.read_bytes()
+    code, err = add(str(copy), "--id", "alpha-story")
+    assert code == 1
+    assert err.startswith("build.py: error: add: the new entry would make sources.yaml invalid, "
+                          "so nothing was written (please report this as a bug): ")  # fmt: skip
+    assert "Traceback" not in err
+    assert digest.read_bytes() == before
+    assert not (digest.parent / "content" / "alpha-story.md").exists()
+
+
+def test_an_insert_that_would_read_back_changed_is_an_error_and_writes_nothing(
+    digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lossy(text: str, entry: dict[str, FieldValue]) -> tuple[str, int]:
+        return append_source(text, {**entry, "title": "Changed"})
+
+    monkeypatch.setattr("digest.add.append_source", lossy)
+    copy = tmp_path / "page.html"
+    copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
+    before = digest.read_bytes()
+    assert add(str(copy), "--id", "alpha-story") == (
+        1, "build.py: error: add: the new entry would not read back as given (title), so "
+        "nothing was written (please report this as a bug)\n",
+    )  # fmt: skip
+    assert digest.read_bytes() == before
+    assert not (digest.parent / "content" / "alpha-story.md").exists()
+
+
+def test_windows_line_ends_in_the_manifest_are_kept(digest: Path, tmp_path: Path) -> None:
+    digest.write_bytes(digest.read_bytes().replace(b"\n", b"\r\n"))
+    before = digest.read_bytes()
+    copy = tmp_path / "page.html"
+    copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
+    assert add(str(copy), "--id", "alpha-story")[0] == 0
+    after = digest.read_bytes()
+    assert after.startswith(before) and b"\n" not in after.replace(b"\r\n", b"")
+
+
+def closed_port_address() -> str:
+    """The address of a port on this machine that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [(None, "could not be fetched"), (Reply(status=404), "is gone from its platform"),
+     (Reply(status=410), "is gone from its platform")],
+)  # fmt: skip
+def test_a_petition_whose_data_cannot_be_fetched_writes_nothing(
+    digest: Path, reply: Reply | None, why: str
+) -> None:
+    """With no network, or no such petition, add says so, exits 1 and writes nothing."""
+    before = digest.read_bytes()
+    files_before = sorted(p for p in digest.parent.rglob("*") if ".cache" not in p.parts)
+    with running() as server:
+        server.script("/petitions/123457.json", reply or Reply())
+        base = server.base_url if reply else closed_port_address()  # None: as with no network
+        code, err = add("https://petition.parliament.uk/petitions/123457",
+                        "--api-base", f"uk-parliament={base}")  # fmt: skip
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"build.py: error: add: UK Parliament petitions 123457 {why}, so nothing was written; "
+        "add it again when the platform answers"
+    )
+    assert digest.read_bytes() == before
+    files_after = sorted(p for p in digest.parent.rglob("*") if ".cache" not in p.parts)
+    assert files_after == files_before
