@@ -28,7 +28,15 @@ from digest.errors import UserError
 from digest.files import content_hash, decode_text, read_bytes, read_text
 from digest.model import CachedDocument, Document, Manifest
 from digest.parallel import map_forked
-from digest.sanitize import ID_PREFIX, internal_links, sanitize, text_of
+from digest.sanitize import (
+    ID_PREFIX,
+    internal_links,
+    is_relative_path,
+    link_addresses,
+    refused_links,
+    sanitize,
+    text_of,
+)
 
 WRITE_UPS_PER_JOB = 200  # fewer are rendered sooner than a process starts
 
@@ -63,18 +71,26 @@ class MarkdownRenderer:
     """Markdown to sanitised HTML: cmark-gfm (C), then our heading ids, then nh3 (Rust)."""
 
     def render(self, text: str) -> str:
-        rendered = markdown_to_html(normalise(text))
-        return sanitize(_with_heading_ids(_FOOTNOTES.sub(_footnotes, rendered.rstrip("\n"))))
+        return self._clean(markdown_to_html(normalise(text)))
 
     def write_up(self, text: str) -> WriteUp:
-        return WriteUp.of(self.render(text))
+        rendered = markdown_to_html(normalise(text))
+        return WriteUp.of(self._clean(rendered), relative=relative_links(text, rendered))
+
+    @staticmethod
+    def _clean(rendered: str) -> str:
+        return sanitize(_with_heading_ids(_FOOTNOTES.sub(_footnotes, rendered.rstrip("\n"))))
 
 
-def markdown_to_html(text: str) -> str:
-    """GitHub Flavored Markdown to HTML with cmark-gfm, freeing what it allocates."""
+def markdown_to_html(text: str, *, safe: bool = False) -> str:
+    """GitHub Flavored Markdown to HTML with cmark-gfm, freeing what it allocates.
+
+    safe: leave out raw HTML (then the only links are the Markdown's own).
+    """
     lib, ffi = _cmark.lib, _cmark.ffi
     lib.cmark_gfm_core_extensions_ensure_registered()
-    parser = lib.cmark_parser_new(OPTIONS)
+    options = OPTIONS & ~Options.CMARK_OPT_UNSAFE if safe else OPTIONS
+    parser = lib.cmark_parser_new(options)
     root = ffi.NULL
     try:
         for name in EXTENSIONS:
@@ -85,7 +101,7 @@ def markdown_to_html(text: str) -> str:
         lib.cmark_parser_feed(parser, data, len(data))
         root = lib.cmark_parser_finish(parser)
         extensions = lib.cmark_parser_get_syntax_extensions(parser)
-        raw = lib.cmark_render_html(root, OPTIONS, extensions)
+        raw = lib.cmark_render_html(root, options, extensions)
         try:
             return str(ffi.string(raw).decode("utf-8"))
         finally:
@@ -94,6 +110,16 @@ def markdown_to_html(text: str) -> str:
         if root != ffi.NULL:
             _NATIVE.cmark_node_free(int(ffi.cast("uintptr_t", root)))
         lib.cmark_parser_free(parser)
+
+
+def relative_links(text: str, rendered: str) -> list[str]:
+    """The relative addresses of the write-up's Markdown links (not raw HTML's), which the
+    sanitiser drops: ../other/, page.html."""
+    found = [href for href in refused_links(rendered) if is_relative_path(href)]
+    if not found:
+        return found
+    markdown_links = set(link_addresses(markdown_to_html(normalise(text), safe=True)))
+    return [href for href in found if href in markdown_links]
 
 
 def _footnotes(match: re.Match[str]) -> str:
@@ -145,26 +171,29 @@ class WriteUp:
     links: tuple[tuple[str, str], ...]  # (kind, id) of each source: and topic: link, once
     anchors: tuple[str, ...]  # the #fragments it links to, once each
     ids: tuple[str, ...]  # the ids it has (headings, footnotes), without the w- prefix
+    relative: tuple[str, ...] = ()  # relative addresses of links the sanitiser dropped
 
     @classmethod
-    def of(cls, html: str) -> WriteUp:
+    def of(cls, html: str, relative: Iterable[str] = ()) -> WriteUp:
         return cls(
             html,
             len(text_of(html).split()),
             tuple(dict.fromkeys(internal_links(html))),
             tuple(dict.fromkeys(f.removeprefix(ID_PREFIX) for f in _FRAGMENT_LINK.findall(html))),
             tuple(dict.fromkeys(i.removeprefix(ID_PREFIX) for i in _ID.findall(html))),
+            tuple(dict.fromkeys(relative)),
         )
 
     def about(self) -> str:
         """What the checks need to know of it, as JSON (the cache keeps the HTML apart)."""
-        return json.dumps([self.words, self.links, self.anchors, self.ids])
+        return json.dumps([self.words, self.links, self.anchors, self.ids, self.relative])
 
     @classmethod
     def known(cls, about: str, html: str = "") -> WriteUp:
         """A write-up from what about() said of it (and its HTML, if at hand)."""
-        words, links, anchors, ids = json.loads(about)
-        return cls(html, words, tuple((k, t) for k, t in links), tuple(anchors), tuple(ids))
+        words, links, anchors, ids, relative = json.loads(about)
+        return cls(html, words, tuple((k, t) for k, t in links), tuple(anchors), tuple(ids),
+                   tuple(relative))  # fmt: skip
 
 
 def load_documents(
@@ -290,19 +319,32 @@ def check_internal_links(
             items = manifest.sources if kind == "source" else manifest.topics
             choices = [item.id for item in items]
             report.error(
-                _find(text, f"{kind}:{target}", file),
+                locate(text, f"{kind}:{target}", file),
                 f"link to unknown {kind} {target!r}",
                 did_you_mean(target, choices) or _examples(kind, choices),
             )
+    for href in write_up.relative:
+        report.error(locate(text, f"({href}" if href else "]()", file),
+                     f"link to {href!r}: a relative address, which the site would drop"
+                     if href else "a link with no address, which the site would drop",
+                     _relative_hint(href))  # fmt: skip
     ids = set(write_up.ids)
     for anchor in write_up.anchors:
         if anchor not in ids:
             report.error(
-                _find(text, f"(#{anchor})", file),
+                locate(text, f"(#{anchor})", file),
                 f"link to #{anchor}, which the write-up does not have",
                 did_you_mean(anchor, ids)
                 or "link to a heading's id: '## Key points' is #key-points",
             )
+
+
+def _relative_hint(href: str) -> str:
+    """How to write a link the site keeps, in place of a relative one."""
+    if href.startswith(("www.", "//")):  # a site's address written without https:
+        return f"did you mean 'https://{href.removeprefix('//')}'?"
+    return ("link to a source with (source:ID), a topic with (topic:ID), or another site with "
+            "its full https:// address")  # fmt: skip
 
 
 def _examples(kind: str, ids: Iterable[str]) -> str | None:
@@ -310,7 +352,8 @@ def _examples(kind: str, ids: Iterable[str]) -> str | None:
     return f"link with ({kind}:ID), e.g. ({kind}:{first})" if first else None
 
 
-def _find(text: str | Callable[[], str], needle: str, file: str) -> Location:
+def locate(text: str | Callable[[], str], needle: str, file: str) -> Location:
+    """Where needle first stands in a write-up's text (line 1, column 1 if nowhere)."""
     text = text if isinstance(text, str) else text()
     match = re.search(re.escape(needle), normalise(text))
     if not match:

@@ -8,6 +8,8 @@
     length                   warning   a write-up under 60 or over 1,500 words
     long-quotation           warning   a quotation over 40 words: copying, not quoting
     raw-html, image          error     HTML or an image in a write-up (refused)
+    refused-link             error     a link whose scheme the site drops (ftp:, javascript:...);
+                                       relative links are errors in builds too
     duplicate-url            warning   two sources with the same address
     empty-topic              warning   a topic no source belongs to
     future-date              error     a date after today
@@ -27,7 +29,9 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from digest.diagnostics import Location, Report
+from digest.documents import locate, markdown_to_html
 from digest.model import Digest, PartialDate, Source
+from digest.sanitize import is_relative_path, refused_links
 from digest.views import petition_view
 
 MIN_WORDS = 60
@@ -190,6 +194,20 @@ def raw_html_and_images(digest: Digest, report: Report, today: dt.date) -> None:
                 )
 
 
+def refused_link(digest: Digest, report: Report, today: dt.date) -> None:
+    for document in digest.documents.values():
+        for href in refused_links(markdown_to_html(document.text)):
+            if is_relative_path(href):
+                continue  # reported by every build, with the internal links
+            report.error(
+                locate(document.text, f"({href}", document.file),
+                f"link to {href!r}: its scheme is not one the site keeps, so the link would "
+                "be dropped",
+                "link with https:// (or mailto:), or to a source or topic with (source:ID) or "
+                "(topic:ID)",
+            )  # fmt: skip
+
+
 def draft_prompt(digest: Digest, report: Report, today: dt.date) -> None:
     for document in digest.documents.values():
         for number, text in enumerate(document.text.splitlines(), start=1):
@@ -219,6 +237,7 @@ RULES: tuple[Rule, ...] = (
     length,
     long_quotation,
     raw_html_and_images,
+    refused_link,
     draft_prompt,
 )
 

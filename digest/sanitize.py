@@ -60,6 +60,10 @@ URL_SCHEMES = {"http", "https", "mailto", *INTERNAL_SCHEMES}
 
 _A_TAG = re.compile(r"<a\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z][\w:-]*)="([^"]*)"')
+_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')  # as cmark-gfm writes a link
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_PATH_END = re.compile(r"[/?#]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def sanitize(fragment: str) -> str:
@@ -79,6 +83,31 @@ def sanitize(fragment: str) -> str:
     # A link whose address was refused keeps its text, but not a rel: HTML allows rel only
     # with an href.
     return _A_TAG.sub(_without_rel_unless_href, cleaned)
+
+
+def link_addresses(rendered: str) -> list[str]:
+    """The address of every link in cmark-gfm's HTML, as written."""
+    return [html.unescape(href) for href in _HREF.findall(rendered)]
+
+
+def refused_links(rendered: str) -> list[str]:
+    """The addresses of the links in cmark-gfm's HTML that sanitize() would drop, leaving only
+    their text: relative ones, and those with a scheme that is not allowed."""
+    found = []
+    for href in link_addresses(rendered):
+        if href.startswith("#") and len(href) > 1:
+            continue
+        scheme = _SCHEME.match(href)
+        if scheme is None or scheme.group(1).lower() not in URL_SCHEMES:
+            found.append(href)
+    return found
+
+
+def is_relative_path(href: str) -> bool:
+    """Tell whether a link's address is a path with no scheme, as a contributor writes one to
+    another file (../other/, page.html, www.site.test/x), or empty; not a mangled scheme."""
+    first = _PATH_END.split(href, maxsplit=1)[0]
+    return href != "#" and ":" not in first and not _SPACE_OR_CONTROL.search(href)
 
 
 def _without_rel_unless_href(match: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ import cmarkgfm
 import pytest
 from hypothesis import given
 
+from digest.buildcache import BuildCache
 from digest.diagnostics import Report
 from digest.documents import (
     EXTENSIONS,
@@ -143,6 +144,53 @@ def test_broken_internal_links_are_reported_where_they_are(test_digest: Path) ->
         "  hint: did you mean 'annual-report'?",
         f"{path}:4:9: error: link to unknown topic 'alfa'\n  hint: did you mean 'alpha'?",
     ]
+
+
+RELATIVE_HINT = (
+    "  hint: link to a source with (source:ID), a topic with (topic:ID), or another site with "
+    "its full https:// address"
+)
+
+
+def test_relative_links_are_errors_with_a_hint(test_digest: Path) -> None:
+    """The site's addresses are not the files': a relative link would silently lose its href."""
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_text(
+        "## S\n\nSee [the other](../other/), [a page](page.html)\nand [a site](www.gov.uk/x), "
+        "[the top](/), [nothing]().\n\nKept: [a](https://a.test/), [m](mailto:a@b.test), "
+        "[s](source:annual-report), [h](#s), <a href=\"raw.html\">raw HTML</a> ('check' "
+        "refuses it), [j](java%09script:x) ('check' refuses it).\n"
+    )
+    report = Report()
+    load_documents(load(test_digest), report)
+    assert [d.format() for d in report.sorted()] == [
+        f"{path}:3:16: error: link to '../other/': a relative address, which the site would "
+        f"drop\n{RELATIVE_HINT}",
+        f"{path}:3:37: error: link to 'page.html': a relative address, which the site would "
+        f"drop\n{RELATIVE_HINT}",
+        f"{path}:4:13: error: link to 'www.gov.uk/x': a relative address, which the site would "
+        "drop\n  hint: did you mean 'https://www.gov.uk/x'?",
+        f"{path}:4:38: error: link to '/': a relative address, which the site would drop\n"
+        f"{RELATIVE_HINT}",
+        f"{path}:4:51: error: a link with no address, which the site would drop\n{RELATIVE_HINT}",
+    ]
+
+
+def test_relative_links_are_reported_again_from_the_build_cache(
+    test_digest: Path, tmp_path: Path
+) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.write_text("## S\n\nSee [the other](../other/).\n")
+    manifest = load(test_digest)
+    for _ in range(2):  # rendered, then known from the cache without being read
+        cache = BuildCache.open(tmp_path, Report())
+        report = Report()
+        hashes = cache.file_hashes(s.document for s in manifest.sources)
+        load_documents(manifest, report, cache, hashes)
+        cache.close()
+        assert [d.message for d in report.sorted()] == [
+            "link to '../other/': a relative address, which the site would drop"
+        ]
 
 
 def test_an_unreadable_write_up_is_an_error_at_its_place(test_digest: Path) -> None:
