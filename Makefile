@@ -13,8 +13,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: site serve refresh test lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
 
 help:
-	@echo "make site         build site/ from sources.yaml, content/ and templates/ (offline)"
-	@echo "make serve        serve the site on http://127.0.0.1:8000/, rebuilding on every change"
+	@echo "make site         install into .venv/, then build site/ from sources.yaml, content/ and"
+	@echo "                  templates/ (the build itself is offline)"
+	@echo "make serve        serve a copy on http://127.0.0.1:8000/, rebuilt on every change (site/ is left alone)"
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
 	@echo "make lint         ruff and mypy only"

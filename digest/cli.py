@@ -191,7 +191,13 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "page, and the last good site stays served. Ctrl-C stops.",
     )
     _add_manifest(p)
-    _add_out(p)
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="the folder to build the served site in (default: .cache/serve/site/ beside the "
+        "manifest, so that site/ stays the last real build)",
+    )
     _add_templates(p)
     p.add_argument(
         "--host",

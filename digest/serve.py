@@ -1,8 +1,10 @@
 """Serve the site while you edit it: rebuild on every change, reload the open page.
 
-The site is built for the address it is served at, then served from the output
-folder. A thread watches the manifest, the write-ups, the templates and the
-petition data; on a change it rebuilds. A page in the browser asks the server
+The site is built for the address it is served at, into a folder of its own
+(``.cache/serve/site/`` beside the manifest), then served from there: ``site/`` stays
+the last real build, made for the published address. A thread watches the
+manifest, the write-ups, the templates and the petition data; on a change it
+rebuilds. A page in the browser asks the server
 every second which build it is showing, and reloads when there is a newer one.
 
 When a rebuild fails, the last good site stays served (the writer only swaps a
@@ -25,13 +27,14 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
-from digest.diagnostics import Report, Severity
+from digest.diagnostics import Report, Severity, display_path
 from digest.errors import UserError
 from digest.parallel import available_jobs
 from digest.petitioncache import CACHE_DIR
 from digest.pipeline import build
 
 PREFIX = "/__digest__/"
+SERVE_DIR = Path(".cache", "serve", "site")  # beside the manifest, never site/
 LIVE_JS = """(() => {
   let shown = null;
   async function check() {
@@ -95,14 +98,15 @@ class DevServer:
         self,
         manifest: Path,
         *,
-        out: Path,
+        out: Path | None = None,
         templates: Path | None = None,
         host: str = "127.0.0.1",
         port: int = 8000,
         log: TextIO,
         interval: float = 0.5,
     ) -> None:
-        self.manifest, self.out, self.log, self.interval = manifest, out, log, interval
+        self.manifest, self.log, self.interval = manifest, log, interval
+        self.out = out or manifest.parent / SERVE_DIR
         self.templates = templates or manifest.parent / "templates"
         self.watched = Watched(manifest, self.templates)
         self.version = 0
@@ -152,8 +156,9 @@ class DevServer:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
-        self._say(f"serving {self.url} (Ctrl-C to stop); rebuilding when "
-                  f"{self.manifest.name}, content/, templates/ or data/ change")  # fmt: skip
+        self._say(f"serving {self.url} from {display_path(self.out)} (Ctrl-C to stop); "
+                  f"rebuilding when {self.manifest.name}, content/, templates/ or data/ "
+                  "change")  # fmt: skip
 
     def stop(self) -> None:
         self.stopping.set()

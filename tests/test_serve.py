@@ -82,3 +82,23 @@ def test_the_reload_script_is_never_written_into_the_site(
     server, _, _ = served
     for name, content in read_tree(server.out).items():
         assert b"__digest__" not in content, name
+
+
+def test_it_builds_in_a_folder_of_its_own_and_leaves_site_alone(tmp_path: Path) -> None:
+    """site/ stays the last real build, made for the published address."""
+    digest = tmp_path / "digest"
+    shutil.copytree(TEST_DIGEST, digest)
+    site = digest / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last real build\n")
+    log = io.StringIO()
+    server = DevServer(digest / "sources.yaml", templates=TEMPLATES, port=0, log=log)
+    server.start()
+    try:
+        assert server.out == digest / ".cache" / "serve" / "site"
+        assert f'<link rel="canonical" href="{server.url}">' in httpx.get(server.url).text
+        assert server.url in (server.out / "index.html").read_text()
+    finally:
+        server.stop()
+    assert read_tree(site) == {"index.html": b"the last real build\n"}
+    assert f"serving {server.url} from {server.out} (Ctrl-C to stop)" in log.getvalue()
