@@ -123,10 +123,8 @@ def _add_entry(feed: FeedGenerator, digest: Digest, source: Source, content: str
 def _content(digest: Digest, source: Source) -> Markup:
     """The full write-up, after its content note and where it comes from."""
     site = digest.manifest.site
-    parts = [
-        Markup("<p><strong>Content note:</strong> {}</p>").format(note)
-        for note in views.content_notes(source, digest.manifest)
-    ]
+    note = views.content_note(source, digest.manifest)
+    parts = [Markup("<p><strong>Content note:</strong> {}</p>").format(note)] if note else []
     line = Markup("{} from {}, published {}.").format(
         source.kind_label,
         source.publisher or "a publisher not recorded",

@@ -193,7 +193,7 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
                     "document": digest.documents[source.id].html,
                     "topics": views.topics_of(source, m),
                     "related": related,
-                    "notes": views.content_notes(source, m),
+                    "note": views.content_note(source, m),
                     "petition": petition,
                     "chart": chart,
                     "citation": citations.formatted(source, m.site),

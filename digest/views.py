@@ -118,12 +118,12 @@ def _day(source: Source) -> dt.date:
     return source.published.earliest() if source.published else source.added
 
 
-def content_notes(source: Source, manifest: Manifest) -> list[str]:
-    """The notes a source's page carries: its own, else its topics' (each once)."""
-    if source.content_note:
-        return [source.content_note]
-    notes = (manifest.topic(t).content_note for t in source.topics)
-    return list(dict.fromkeys(n for n in notes if n))
+def content_note(source: Source, manifest: Manifest) -> str | None:
+    """The one note a source's page (and its feed entry) carries: its own, else the site's.
+
+    A topic's note is written for its topic page ("some of these petitions..."): on one
+    source's page it would not fit, and a source in two topics would show two."""
+    return source.content_note or manifest.site.content_note
 
 
 def last_added(sources: Sequence[Source]) -> dt.date | None:

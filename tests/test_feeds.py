@@ -53,7 +53,8 @@ def test_entries_carry_the_full_write_up_with_absolute_links(site: Path) -> None
     content = entry.content[0].value
     assert '<a href="https://digest.test/sub/path/sources/annual-report/">the report</a>' in content
     assert '<a href="https://digest.test/sub/path/topics/alpha/">alpha topic</a>' in content
-    assert "<strong>Content note:</strong> Discusses alpha harms." in content
+    assert content.count("<strong>Content note:</strong>") == 1  # one note: the site's
+    assert "<strong>Content note:</strong> Discusses made-up harms, in words only." in content
     assert entry.published == "2026-01-06T00:00:00+00:00"
     assert [t.term for t in entry.tags] == ["alpha"]
 

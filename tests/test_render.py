@@ -75,7 +75,15 @@ def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> Non
     assert (
         "<strong>Content note:</strong> Discusses alpha harms." in files["topics/alpha/index.html"]
     )
-    assert "Content note" not in files["topics/quiet/index.html"]  # it has none
+    # one note a page: the topic's own, else the site's; a source's own, else the site's
+    site_note = "<strong>Content note:</strong> Discusses made-up harms, in words only."
+    assert site_note in files["topics/quiet/index.html"]  # it has none of its own
+    for path, html in files.items():
+        if path.endswith(".html"):
+            assert html.count("<strong>Content note:</strong>") <= 1, path
+    for path in ("index.html", "petitions/index.html", "timeline/index.html",
+                 "sources/regulator-statement/index.html"):  # fmt: skip
+        assert site_note in files[path], path
 
 
 def test_a_missing_templates_folder_is_reported(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from digest.views import (
     RELATED_COUNT,
     Related,
     by_published,
-    content_notes,
+    content_note,
     newest_added,
     our_petition_page,
     petition_addresses,
@@ -83,13 +83,15 @@ def _related_by_sorting(source: Source, m: Manifest) -> list[Source]:
     return sorted(others.values(), key=closeness)[:RELATED_COUNT]
 
 
-def test_a_sources_own_content_note_replaces_its_topics() -> None:
+def test_a_source_page_has_one_note_its_own_else_the_sites() -> None:
+    """A topic's note is written for its topic page: never glued to another on a source's."""
     m = manifest()
-    assert content_notes(m.source("crlf-article"), m) == [
-        "Its own note, which replaces the topic's."
-    ]
-    assert content_notes(m.source("regulator-statement"), m) == ["Discusses alpha harms."]
-    assert content_notes(m.source("petition-100002"), m) == []
+    assert content_note(m.source("crlf-article"), m) == "Its own note, which replaces the topic's."
+    in_two_topics = [s for s in m.sources if len(s.topics) > 1 and not s.content_note]
+    assert in_two_topics and {content_note(s, m) for s in in_two_topics} == {
+        "Discusses made-up harms, in words only."
+    }
+    assert content_note(m.source("petition-100002"), m) == m.site.content_note
 
 
 def test_petition_views_most_signatures_first_unknown_last() -> None:
