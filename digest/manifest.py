@@ -179,7 +179,7 @@ class _Builder(FieldChecker):
                 made = self.key_moment(path, as_mapping(moment), topic, by_id)
                 if made is not None:
                     found.append(made)
-            moments[topic.id] = tuple(sorted(found, key=lambda m: m.date.earliest()))
+            moments[topic.id] = tuple(sorted(found, key=lambda m: m.date.order()))
         return [replace(topic, key_moments=moments.get(topic.id, ())) for topic in topics]
 
     def key_moment(

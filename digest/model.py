@@ -75,8 +75,16 @@ class PartialDate:
         return f"{self.day} {month} {self.year}"
 
     def earliest(self) -> dt.date:
-        """The first day the date could mean, for sorting and feeds."""
+        """The first day the date could mean (for feeds, and to compare with today)."""
         return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def order(self, *, newest_first: bool = False) -> tuple[int, int, int]:
+        """A sort key that puts a date known only to the month (or the year) after the dated
+        items of that month (year) in either direction: '2026-01' after 31 January 2026
+        oldest first, and after 1 January 2026 newest first, never before 7 January."""
+        unknown = -1 if newest_first else 99
+        month = unknown if self.month is None else self.month
+        return self.year, month, unknown if self.day is None else self.day
 
     @classmethod
     def of(cls, day: dt.date) -> PartialDate:

@@ -34,11 +34,13 @@ def newest_added(sources: Sequence[Source]) -> list[Source]:
 
 
 def by_published(sources: Sequence[Source]) -> list[Source]:
-    """Order sources newest published first; sources of unknown date last."""
+    """Order sources newest published first, a date known only to the month after the dated
+    ones of that month; sources of unknown date last."""
     dated = [s for s in sources if s.published is not None]
     undated = [s for s in sources if s.published is None]
     dated.sort(key=lambda s: s.id)
-    dated.sort(key=lambda s: s.published.earliest() if s.published else dt.date.min, reverse=True)
+    dated.sort(key=lambda s: s.published.order(newest_first=True) if s.published else (0, 0, 0),
+               reverse=True)  # fmt: skip
     return dated + sorted(undated, key=lambda s: s.id)
 
 
@@ -310,12 +312,12 @@ def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], l
             undated.append(source)
         elif all(step.when != source.published for step in steps):  # else a step says it
             moments.append(Moment(source.published, source.kind_label, source))
-    moments.sort(key=lambda m: (m.when.earliest(), m.when.day is None, m.source.id, m.what))
+    moments.sort(key=lambda m: (m.when.order(), m.source.id, m.what))
     periods: dict[tuple[int, int | None], list[Moment]] = {}
     for moment in moments:
         periods.setdefault((moment.when.year, moment.when.month), []).append(moment)
     result = []
-    for (year, month), found in sorted(periods.items(), key=lambda p: (p[0][0], p[0][1] or 0)):
+    for (year, month), found in sorted(periods.items(), key=lambda p: (p[0][0], p[0][1] or 13)):
         if month is None:
             heading, ident = f"{year} (month not known)", str(year)
         else:

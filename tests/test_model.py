@@ -43,3 +43,29 @@ def test_partial_dates_order_by_year_then_month_then_day() -> None:
     assert [d.iso() for d in sorted(dates, key=PartialDate.earliest)] == [
         "2025", "2026-01", "2026-01-09", "2026-02-01",
     ]  # fmt: skip
+
+
+def test_a_date_known_to_the_month_or_year_sorts_after_the_days_it_covers() -> None:
+    dates = [
+        PartialDate.parse(t)
+        for t in (
+            "2025-12-31",
+            "2026-01-05",
+            "2026-01-07",
+            "2026-01",
+            "2026-01-31",
+            "2026-02-01",
+            "2026",
+            "2027-01-01",
+        )
+    ]
+    oldest_first = sorted(dates, key=lambda d: d.order())
+    assert [d.iso() for d in oldest_first] == [
+        "2025-12-31", "2026-01-05", "2026-01-07", "2026-01-31", "2026-01", "2026-02-01", "2026",
+        "2027-01-01",
+    ]  # fmt: skip
+    newest_first = sorted(dates, key=lambda d: d.order(newest_first=True), reverse=True)
+    assert [d.iso() for d in newest_first] == [
+        "2027-01-01", "2026-02-01", "2026-01-31", "2026-01-07", "2026-01-05", "2026-01", "2026",
+        "2025-12-31",
+    ]  # fmt: skip

@@ -30,17 +30,29 @@ def test_every_kind_of_page_is_listed_once() -> None:
 def test_the_timeline_groups_sources_and_petition_steps_by_month() -> None:
     periods, undated = views.timeline(DIGEST, M.sources)
     headings = [p.heading for p in periods]
-    assert headings[:3] == ["2025 (month not known)", "February 2025", "March 2025"]
+    assert headings[:3] == ["February 2025", "March 2025", "April 2025"]
+    # a date known only to the year or the month comes after the dated items of it
+    assert headings[6:9] == ["December 2025", "2025 (month not known)", "January 2026"]
     assert headings[-1] == "June 2026"
-    assert [p.ident for p in periods][:2] == ["2025", "2025-02"]
+    assert [p.ident for p in periods][6:9] == ["2025-12", "2025", "2026-01"]
     january = next(p for p in periods if p.ident == "2026-01")
-    first = january.moments[0]  # known only to the month: before the days of the month
-    assert (first.when, first.what, first.source.id) == (PartialDate(2026, 1), "Article",
-                                                         "crlf-article")  # fmt: skip
-    whens = [m.when.earliest() for p in periods for m in p.moments]
+    last = january.moments[-1]  # known only to the month: after the days of the month
+    assert (last.when, last.what, last.source.id) == (PartialDate(2026, 1), "Article",
+                                                      "crlf-article")  # fmt: skip
+    whens = [m.when.order() for p in periods for m in p.moments]
     assert whens == sorted(whens)
     assert [s.id for s in undated] == sorted(s.id for s in undated)
     assert "annual-report" not in [s.id for s in undated]
+
+
+def test_lists_put_a_date_known_to_the_month_after_that_months_dated_sources() -> None:
+    newest_first = [s.id for s in views.by_published(M.sources)][:4]
+    assert newest_first == [
+        "petition-100001",
+        "regulator-statement",
+        "petition-100002",
+        "crlf-article",
+    ]  # 7, 5 and 2 January 2026, then 'January 2026'
 
 
 def test_a_petition_step_on_its_published_day_is_not_listed_twice() -> None:
