@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from digest.model import HistoryPoint, Threshold
+from digest.textformat import count, number
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
@@ -78,8 +79,8 @@ def describe(points: Sequence[HistoryPoint]) -> str:
     """Say in one sentence what the chart shows."""
     first, last = points[0], points[-1]
     return (
-        f"From {first.signatures:,} signatures on {_day(first.time)} to {last.signatures:,} "
-        f"on {_day(last.time)}, in {len(points)} readings."
+        f"From {count(first.signatures, 'signature')} on {_day(first.time)} to "
+        f"{number(last.signatures)} on {_day(last.time)}, in {count(len(points), 'reading')}."
     )
 
 

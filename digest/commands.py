@@ -19,6 +19,7 @@ from digest.diagnostics import Report, Severity, did_you_mean, display_path
 from digest.errors import PartlyWritten, UserError
 from digest.manifest import load_manifest
 from digest.pipeline import build, build_time
+from digest.textformat import count
 from digest.timings import Timings
 
 # What only the other commands need (checks, HTTP, the server) is imported by each of them:
@@ -63,11 +64,11 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
         warnings = report.count(Severity.WARNING)
         tail = f" ({report.summary()})" if warnings else ""
         timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
-        made = f"{result.pages} pages and {result.feeds} feeds"
+        made = f"{count(result.pages, 'page')} and {count(result.feeds, 'feed')}"
         if result.up_to_date:
             done = f"{display_path(result.out)}/ is up to date: {made}, nothing changed"
         elif result.updated:
-            changed = f"{result.written} file{'s' if result.written != 1 else ''} changed"
+            changed = f"{count(result.written, 'file')} changed"
             done = f"built {made} into {display_path(result.out)}/, {changed}"
         else:
             done = f"built {made} into {display_path(result.out)}/"
@@ -106,8 +107,13 @@ def run_check(args: argparse.Namespace, err: TextIO) -> int:
     failed = result is None or report.failed(strict=args.strict)
     if not args.quiet or failed:
         done = (
-            f"checked {result.sources} sources, {result.pages} pages and {result.links} links"
-            + (f", and {result.outside_links} outside addresses" if args.external else "")
+            f"checked {count(result.sources, 'source')}, {count(result.pages, 'page')} and "
+            f"{count(result.links, 'link')}"
+            + (
+                f", and {count(result.outside_links, 'outside address', 'outside addresses')}"
+                if args.external
+                else ""
+            )
             if result
             else "stopped early: the inputs could not be loaded"
         )
@@ -214,7 +220,7 @@ def run_fetch(args: argparse.Namespace, err: TextIO) -> int:
     if not args.quiet:
         timing = f" in {time.perf_counter() - started:.2f} s" if args.verbose else ""
         print(
-            f"fetched {len(results)} petition{'' if len(results) == 1 else 's'}{timing}: "
+            f"fetched {count(len(results), 'petition')}{timing}: "
             f"{counts[Outcome.UPDATED]} updated, {counts[Outcome.UNCHANGED]} unchanged, "
             f"{counts[Outcome.FAILED]} failed (last good copy kept), {counts[Outcome.GONE]} gone",
             file=err,

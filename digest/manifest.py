@@ -7,6 +7,7 @@ ids, known topics, real dates, documents that exist under ``content/``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,10 @@ class _Builder(FieldChecker):
         by_id: dict[str, Source | None] = {  # None: a source whose entry has errors
             str(data.get("id")): None for data in entries
         }
-        by_id.update((source.id, source) for source in sources)
+        used = Counter(source.id for source in sources)
+        # A duplicated id is reported where it is duplicated: which of its entries a moment
+        # meant is not known, so no knock-on error is reported about it here.
+        by_id.update((source.id, None if used[source.id] > 1 else source) for source in sources)
         known = {topic.id: topic for topic in topics}
         moments: dict[str, tuple[KeyMoment, ...]] = {}
         for index, item in enumerate(items):

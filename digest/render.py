@@ -62,6 +62,7 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         human_date=textformat.human_date,
         iso_date=textformat.iso_date,
         number=textformat.number,
+        count=textformat.count,
         age=textformat.age,
         percent=textformat.percent,
     )

@@ -32,6 +32,7 @@ from digest.errors import UserError
 from digest.parallel import available_jobs
 from digest.petitioncache import CACHE_DIR
 from digest.pipeline import build
+from digest.textformat import count
 
 PREFIX = "/__digest__/"
 SERVE_DIR = Path(".cache", "serve", "site")  # beside the manifest, never site/
@@ -143,7 +144,7 @@ class DevServer:
             return False
         for diagnostic in report.sorted(minimum=Severity.WARNING):
             self._say(diagnostic.format())
-        self._say(f"built {result.pages} pages in {time.perf_counter() - started:.2f} s")
+        self._say(f"built {count(result.pages, 'page')} in {time.perf_counter() - started:.2f} s")
         with self.lock:
             self.error, self.version = None, self.version + 1
         return True

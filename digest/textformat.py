@@ -56,6 +56,11 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+def count(value: int, noun: str, plural: str | None = None) -> str:
+    """A number and its noun: '1 source', '1,992 sources', '2 days'."""
+    return f"{number(value)} {noun if value == 1 else plural or noun + 's'}"
+
+
 def percent(part: int, whole: int) -> str:
     """Say how far part is towards whole, with the precision a reader needs."""
     share = 100 * part / whole if whole else 0

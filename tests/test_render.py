@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import posixpath
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,19 @@ def test_each_html_page_has_one_h1_and_the_landmarks() -> None:
             assert html.count("<h1") == 1, file.path
             for landmark in ("<header", "<nav", '<main id="main"', "<footer", 'lang="en-GB"'):
                 assert landmark in html, (file.path, landmark)
+
+
+def test_counts_agree_with_their_nouns_and_sentences_start_with_a_capital() -> None:
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    files = {f.path: f.content.decode() for f in render_pages(digest(), theme)}
+    assert "(1 source)" in files["index.html"]  # the quiet topic has one
+    for path, html in files.items():
+        assert not re.search(r"\b1 (source|day|signature|page)s\b", html), path
+        lines = [line.strip() for line in html.splitlines()]
+        for before, line in itertools.pairwise(lines):
+            assert not line.startswith("the site was built") or before.endswith(";"), path
+    assert "The site was built on" in files["404.html"]  # a page with no 'last changed'.
 
 
 def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> None:

@@ -8,7 +8,7 @@ import pytest
 from markupsafe import Markup
 
 from digest.model import PartialDate
-from digest.textformat import human_date, iso_date, number, percent, plain_text
+from digest.textformat import count, human_date, iso_date, number, percent, plain_text
 
 
 def test_dates() -> None:
@@ -52,3 +52,15 @@ def test_a_url_cannot_break_out_of_its_attribute() -> None:
 def test_plain_text_can_note_links() -> None:
     html = plain_text("https://a.test/p/1", lambda url: Markup(" (ours)") if "/p/" in url else None)
     assert html.endswith("https://a.test/p/1</a> (ours)</p>")
+
+
+@pytest.mark.parametrize(
+    ("value", "noun", "plural", "expected"),
+    [(0, "source", None, "0 sources"), (1, "source", None, "1 source"),
+     (2, "day", None, "2 days"), (1992, "signature", None, "1,992 signatures"),
+     (1, "outside address", "outside addresses", "1 outside address"),
+     (3, "outside address", "outside addresses", "3 outside addresses")],
+)  # fmt: skip
+def test_a_count_agrees_with_its_noun(value: int, noun: str, plural: str | None,
+                                      expected: str) -> None:  # fmt: skip
+    assert count(value, noun, plural) == expected
