@@ -118,8 +118,10 @@ def _record(digest: Digest, source: Source) -> dict[str, Any]:
     if view is not None:
         record, data = view.record, view.data
         recorded = source.petition.recorded if source.petition else None
-        when = (None if view.signatures is None else
+        reading = record.reading if record else None
+        when = (None if data is None and view.signatures is None else
                 record.fetched_at.isoformat() if record and record.fetched_at else
+                reading.as_of.isoformat() if reading and reading.as_of else
                 recorded.seen.iso() if recorded and recorded.seen else None)  # fmt: skip
         row["petition"] = {
             "data": _data_status(view),
@@ -127,7 +129,9 @@ def _record(digest: Digest, source: Source) -> dict[str, Any]:
             "number": view.number,
             "state": data.state if data else None,
             "signatures": view.signatures,
-            "figure_date": when,  # when fetched, or when seen for a figure recorded by hand
+            "figure_date": when,  # when fetched; the page's date; or when seen, by hand
+            "read_from": reading.url if reading else None,
+            "reported_by": reading.by if reading else None,
             "thresholds": [
                 {
                     "label": t.label,
@@ -141,9 +145,13 @@ def _record(digest: Digest, source: Source) -> dict[str, Any]:
 
 
 def _data_status(view: PetitionView) -> str:
-    """Where the figures come from: the platform's data as fetched, by hand, or none."""
-    if view.record is not None:
-        return {"ok": "fetched", "missing": "no longer found"}.get(
-            view.record.status, view.record.status
-        )
+    """Where the figures come from: the platform's data as fetched (or saved by someone
+    else), a page that shows them, by hand, or none."""
+    record = view.record
+    if record is not None and record.status == "ok" and record.reading is not None:
+        return "read from its page" if record.reading.own_page else "as reported by a page"
+    if record is not None and record.status == "ok" and record.saved_copy:
+        return "saved copy"
+    if record is not None:
+        return {"ok": "fetched", "missing": "no longer found"}.get(record.status, record.status)
     return "recorded by hand" if view.signatures is not None else "not fetched"

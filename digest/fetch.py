@@ -284,8 +284,9 @@ class _PetitionFetch:
             self.platform.id, self.number, url, "ok", now,
             headers.get("last-modified"), None, document,
         ))  # fmt: skip
-        point = HistoryPoint(data.updated_at or now, data.signature_count)
-        add_history_point(self.root, self.platform.id, self.number, point)
+        if data.signature_count is not None:  # an API response always has one
+            point = HistoryPoint(data.updated_at or now, data.signature_count)
+            add_history_point(self.root, self.platform.id, self.number, point)
         return Outcome.UPDATED
 
     def gone(self, status: int, cached: CacheEntry | None, url: str) -> Outcome:

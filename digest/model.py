@@ -361,7 +361,7 @@ class PetitionData:
     additional_details: str | None
     state: str  # as the platform says it: open, closed, rejected, completed...
     state_label: str  # for readers: "Open", "Under consideration"...
-    signature_count: int
+    signature_count: int | None  # None only in figures read from a page that shows none
     milestones: tuple[Milestone, ...]
     thresholds: tuple[Threshold, ...]  # empty where the platform has none
     rejection: Rejection | None
@@ -384,6 +384,23 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True)
+class PageReading:
+    """Where figures read from a page come from, when no API response is stored: a saved
+    copy of the petition's own page, or of a page that reports them. The first fetch from
+    the platform replaces them."""
+
+    url: str  # the page that was read
+    by: str | None  # who published that page; None: the petition's own page, on its platform
+    seen: dt.date  # when the saved copy of the page was read
+    as_of: dt.date | None  # the date the page gives its figures, if it gives one
+    as_of_label: str | None  # what that date is: "the day it closed"
+
+    @property
+    def own_page(self) -> bool:
+        return self.by is None
+
+
+@dataclass(frozen=True)
 class PetitionRecord:
     """What the cache holds for one petition: its data, and what is known of the fetch."""
 
@@ -392,6 +409,12 @@ class PetitionRecord:
     fetched_at: dt.datetime | None  # when the data was fetched; None: not recorded
     status_since: dt.datetime | None  # when it went missing or was removed
     history: tuple[HistoryPoint, ...] = ()
+    reading: PageReading | None = None  # set when the figures were read from a page
+
+    @property
+    def saved_copy(self) -> bool:
+        """Tell whether the data is an API response saved at a time that was not recorded."""
+        return self.reading is None and self.fetched_at is None and self.data is not None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,21 @@ the platform's API response as received, wrapped with what is known of it::
      "status": "ok", "status_since": null,
      "fetched_at": "2026-02-06T09:00:00Z" or null,
      "last_modified": "Thu, 05 Feb 2026 18:15:00 GMT" or null,
-     "response": { ...the API's JSON... } or null}
+     "note": "Imported from a saved copy..." (optional),
+     "response": { ...the API's JSON... } or null,
+     "page": {...} (optional: figures read from a page, when no response is stored)}
+
+An API response saved by someone else is kept with ``fetched_at`` null and a
+note. Where no response is stored at all, the figures a saved copy of a page
+shows (the petition's own page, or one reporting it) may be kept instead, with
+the API's names, and the page's date; the first fetch replaces them::
+
+    "page": {"url": "https://petition.parliament.uk/petitions/746339",
+             "by": null (the petition's own page) or "who published the page",
+             "seen": "2026-12-02", "as_of": "2026-05-14" or null,
+             "as_of_label": "the day it closed, as its page gives it" or null,
+             "shows": {"action": ..., "state": "closed", "signature_count": 398, ...},
+             "dates": [{"label": "Opened for signatures", "date": "2025-11-14"}, ...]}
 
 ``status`` is "ok"; "missing" (the platform answered 404: the last copy is
 kept); or "removed" (410: the copy is dropped and the petition is never asked
@@ -26,18 +40,48 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from digest.diagnostics import Location, Report, Severity, display_path
 from digest.files import atomic_write, read_text
-from digest.model import HistoryPoint, Manifest, PetitionRecord, Source
-from digest.platforms import PLATFORMS, DataError
+from digest.model import (
+    HistoryPoint,
+    Manifest,
+    Milestone,
+    PageReading,
+    PetitionData,
+    PetitionRecord,
+    Source,
+)
+from digest.platforms import PLATFORMS, DataError, Platform
 
 CACHE_DIR = Path("data", "petitions")
 CACHE_FORMAT = 1
 STATUSES = ("ok", "missing", "removed")
 HISTORY_HEADER = ["time", "signatures"]
+
+
+@dataclass(frozen=True)
+class PageCopy:
+    """Figures read from a saved copy of a page, with the API's names, and where from."""
+
+    reading: PageReading
+    shows: dict[str, object]  # attributes as the API names them: action, state...
+    dates: tuple[tuple[str, dt.date], ...]  # (what happened, the day the page gives)
+
+    def to_json(self) -> dict[str, object]:
+        reading = self.reading
+        return {
+            "url": reading.url,
+            "by": reading.by,
+            "seen": reading.seen.isoformat(),
+            "as_of": reading.as_of.isoformat() if reading.as_of else None,
+            "as_of_label": reading.as_of_label,
+            "shows": self.shows,
+            "dates": [{"label": label, "date": day.isoformat()} for label, day in self.dates],
+        }
 
 
 @dataclass(frozen=True)
@@ -52,9 +96,11 @@ class CacheEntry:
     last_modified: str | None
     status_since: dt.datetime | None
     response: object  # the API's JSON; None once removed
+    note: str | None = None  # what is known of a copy no fetch of ours made
+    page: PageCopy | None = None  # figures read from a page, where no response is stored
 
     def to_json(self) -> bytes:
-        envelope = {
+        envelope: dict[str, object] = {
             "format": CACHE_FORMAT,
             "platform": self.platform,
             "number": self.number,
@@ -65,6 +111,10 @@ class CacheEntry:
             "last_modified": self.last_modified,
             "response": self.response,
         }
+        if self.note is not None:
+            envelope["note"] = self.note
+        if self.page is not None:
+            envelope["page"] = self.page.to_json()
         return (json.dumps(envelope, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -99,6 +149,10 @@ def parse_entry(text: str, platform: str, number: int) -> CacheEntry:
         raise DataError(f"status is {status!r}, expected one of {', '.join(STATUSES)}")
     url = envelope.get("url")
     last_modified = envelope.get("last_modified")
+    note = envelope.get("note")
+    page = envelope.get("page")
+    if page is not None and envelope["response"] is not None:
+        raise DataError("the cache file has both a 'response' and a 'page': keep one")
     return CacheEntry(
         platform=platform,
         number=number,
@@ -108,6 +162,56 @@ def parse_entry(text: str, platform: str, number: int) -> CacheEntry:
         last_modified=last_modified if isinstance(last_modified, str) else None,
         status_since=_read_timestamp(envelope, "status_since"),
         response=envelope["response"],
+        note=note if isinstance(note, str) else None,
+        page=None if page is None else _read_page(page),
+    )
+
+
+def _read_page(block: object) -> PageCopy:
+    """Check a 'page' block: where the figures were read, and what they are."""
+    if not isinstance(block, dict):
+        raise DataError("page is not a JSON object")
+    url, by, label = block.get("url"), block.get("by"), block.get("as_of_label")
+    if not isinstance(url, str) or urlsplit(url).scheme != "https" or not urlsplit(url).hostname:
+        raise DataError(f"page.url is {url!r}, expected the https address of the page read")
+    if by is not None and (not isinstance(by, str) or not by.strip()):
+        raise DataError(f"page.by is {by!r}, expected who published the page, or null")
+    if label is not None and not isinstance(label, str):
+        raise DataError(f"page.as_of_label is {label!r}, expected text or null")
+    shows = block.get("shows")
+    if not isinstance(shows, dict) or not shows:
+        raise DataError("page.shows is not a JSON object of the figures the page shows")
+    dates = block.get("dates", [])
+    if not isinstance(dates, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("label"), str) for d in dates
+    ):
+        raise DataError("page.dates is not a list of {label, date}")
+    seen = _read_date(block.get("seen"), "page.seen")
+    as_of = None if block.get("as_of") is None else _read_date(block["as_of"], "page.as_of")
+    reading = PageReading(url, by, seen, as_of, label)
+    found = tuple((d["label"], _read_date(d.get("date"), "page.dates[].date")) for d in dates)
+    return PageCopy(reading, shows, found)
+
+
+def _read_date(value: object, key: str) -> dt.date:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise DataError(f"{key} is {value!r}, expected a date (YYYY-MM-DD)")
+
+
+def page_data(platform: Platform, number: int, copy: PageCopy) -> PetitionData:
+    """The petition's data as far as a page shows it, read as the platform's API is read."""
+    shows = dict(copy.shows)
+    counted = shows.get("signature_count") is not None
+    shows.setdefault("signature_count", 0)
+    data = platform.parse(platform.document(number, shows), number)
+    return replace(
+        data,
+        signature_count=data.signature_count if counted else None,
+        milestones=tuple(Milestone(label, day) for label, day in copy.dates),
     )
 
 
@@ -162,7 +266,10 @@ def _read_record(
         return None
     try:
         entry = parse_entry(text, platform.id, number)
-        data = None if entry.response is None else platform.parse(entry.response, number)
+        if entry.page is not None:
+            data: PetitionData | None = page_data(platform, number, entry.page)
+        else:
+            data = None if entry.response is None else platform.parse(entry.response, number)
     except json.JSONDecodeError as exc:
         _unusable(report, Location(file, exc.lineno, exc.colno), source, f"invalid JSON: {exc.msg}")
         return None
@@ -170,7 +277,9 @@ def _read_record(
         _unusable(report, Location(file, 1, 1), source, str(exc))
         return None
     history = _read_history(history_path(manifest.root, platform.id, number), manifest, report)
-    return PetitionRecord(entry.status, data, entry.fetched_at, entry.status_since, history)
+    reading = entry.page.reading if entry.page else None
+    return PetitionRecord(entry.status, data, entry.fetched_at, entry.status_since, history,
+                          reading)  # fmt: skip
 
 
 def _read_history(path: Path, manifest: Manifest, report: Report) -> tuple[HistoryPoint, ...]:

@@ -23,7 +23,7 @@ from digest import textformat, views
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.errors import UserError
 from digest.guard import CSP
-from digest.model import Digest, OutputFile
+from digest.model import Digest, OutputFile, PetitionData
 from digest.pages import Page, page_plan
 from digest.parallel import map_forked
 from digest.sanitize import resolve_links
@@ -71,6 +71,7 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         absolute=_absolute,
         resolve=_resolve,
         plain_text=_plain_text,
+        pointed_petitions=_pointed_petitions,
         csp=CSP,
     )
     static = folder / STATIC_DIR
@@ -195,6 +196,16 @@ def _resolve(context: jinja2.runtime.Context, html: str) -> Markup:
         return str(_url(context, f"{kind}s/{ident}/")) if known else None
 
     return Markup(resolve_links(html, target))  # sanitised HTML
+
+
+@jinja2.pass_context
+def _pointed_petitions(
+    context: jinja2.runtime.Context, data: PetitionData
+) -> list[views.PointedPetition]:
+    """The petitions a rejection points to, with the digest's page of those it has."""
+    manifest = context["manifest"]
+    return views.pointed_petitions(data, context["petition_addresses"],
+                                   lambda source_id: manifest.source(source_id).title)  # fmt: skip
 
 
 @jinja2.pass_context

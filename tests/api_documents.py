@@ -41,8 +41,10 @@ def uk(number: int, state: str = "open", count: int = 1234, **changes: Any) -> d
         "departments": [],
         "topics": [],
     }
-    if state == "open":
-        attributes["closing_date"] = "2026-06-08"
+    if state == "open":  # where the real responses have it: after the count
+        at = list(attributes).index("signature_count") + 1
+        items = list(attributes.items())
+        attributes = dict([*items[:at], ("closing_date", "2026-06-08"), *items[at:]])
     if state in ("closed", "archived"):
         attributes.update(
             closed_at="2026-06-08T22:59:59.999Z",
@@ -105,6 +107,7 @@ def uk(number: int, state: str = "open", count: int = 1234, **changes: Any) -> d
             "debate_threshold": 100000,
         }
         del attributes["creator_name"]
+        del attributes["debate_scheduled_on"]  # archived responses have no such key
     data["attributes"] = attributes
     folder = "archived/petitions" if archived else "petitions"
     return {"links": {"self": f"{UK}/{folder}/{number}.json"}, "data": data}

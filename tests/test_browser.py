@@ -250,6 +250,36 @@ def test_narrow_screens_never_scroll_sideways(
         assert overflow <= 0, url
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_petition_table_column_is_off_screen_on_a_phone(
+    browser: Browser, sites: Sites, watch: Watch, width: int
+) -> None:
+    """The petitions tables (the index, the home page) scroll neither the page nor their box."""
+    page = open_page(browser, watch, viewport={"width": width, "height": 800})
+    urls = [sites.url(SHIPPED, "petitions/"), sites.url(SHIPPED), sites.url(TESTED, "petitions/"),
+            sites.url(TESTED, "topics/petitions/")]  # fmt: skip
+    for url in urls:
+        page.goto(url)
+        found = page.evaluate("""() => {
+            const wraps = [...document.querySelectorAll('.table-wrap')]
+                .filter(w => w.querySelector('table.petitions'));
+            const cells = [...document.querySelectorAll(
+                'table.petitions tbody th, table.petitions td')];
+            const label = c => getComputedStyle(c, '::before').content;
+            return {
+                tables: wraps.length,
+                scrolled: wraps.filter(w => w.scrollWidth > w.clientWidth).length,
+                off: cells.filter(c => { const r = c.getBoundingClientRect();
+                                         return r.left < 0 || r.right > innerWidth; }).length,
+                labelled: cells.filter(c => c.tagName === 'TD' && label(c).length > 4).length,
+                cells: cells.length,
+            };
+        }""")
+        assert found["tables"] == 1 and found["cells"] > 10, url
+        assert (found["scrolled"], found["off"]) == (0, 0), url
+        assert found["labelled"] == found["cells"] - found["cells"] // 6, url  # each td says what
+
+
 def test_print_leaves_out_navigation_and_search(
     browser: Browser, sites: Sites, watch: Watch
 ) -> None:
@@ -264,7 +294,8 @@ def test_print_leaves_out_navigation_and_search(
 def axe_pages(sites: Sites) -> list[str]:
     """One page of every type, and the test digest's richest petition pages."""
     shipped = ["", "topics/", "topics/uk-regulation/", "topics/uk-regulation/timeline/",
-               f"sources/{KNOWN}/", "sources/petition-756212/",
+               f"sources/{KNOWN}/", "sources/petition-756212/", "sources/petition-746339/",
+               "sources/petition-751635/", "sources/petition-756178/",
                "sources/changeorg-ban-ai-csam-worldwide/", "petitions/", "timeline/", "about/",
                "data/", "search/?q=grok", "no-such-page/"]  # fmt: skip
     tested = ["sources/petition-100002/", "sources/petition-100003/", "sources/senedd-closed/"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def test_petition_figures_say_where_they_come_from() -> None:
     document, _ = exported()
     petitions = {s["id"]: s["petition"] for s in document["sources"] if s["petition"]}
     assert {k: v["data"] for k, v in petitions.items()} == {
-        "petition-100001": "fetched", "petition-100002": "fetched", "petition-100003": "fetched",
+        "petition-100001": "saved copy", "petition-100002": "fetched", "petition-100003": "fetched",
         "petition-100004": "not fetched", "hand-recorded-petition": "recorded by hand",
         "undated-other-petition": "recorded by hand", "senedd-closed": "fetched",
         "scottish-petition": "fetched", "petition-100005": "no longer found",
@@ -106,3 +107,27 @@ def test_the_export_is_byte_identical_from_run_to_run() -> None:
     assert export(first) == export(second)
     csv_bytes = export(first)["sources.csv"]
     assert csv_bytes.endswith(b"\r\n") and not csv_bytes.startswith(b"\xef")
+
+
+def test_figures_read_from_a_page_say_which_page(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "tests" / "data" / "digest", tmp_path / "digest")
+    path = tmp_path / "digest" / "data" / "petitions" / "uk-parliament" / "100004.json"
+    path.write_text(json.dumps({
+        "format": 1, "platform": "uk-parliament", "number": 100004, "url": "", "status": "ok",
+        "fetched_at": None, "last_modified": None, "response": None,
+        "page": {"url": "https://tracker.test/100004", "by": "A tracker", "seen": "2026-02-01",
+                 "as_of": "2026-01-31", "shows": {"action": "A", "state": "rejected",
+                                                  "rejection": {"code": "duplicate"}}},
+    }))  # fmt: skip
+    document, rows = exported(tmp_path / "digest" / "sources.yaml")
+    validate(document)
+    petition = next(s["petition"] for s in document["sources"] if s["id"] == "petition-100004")
+    assert {k: petition[k] for k in ("data", "state", "signatures", "figure_date", "read_from",
+                                     "reported_by")} == {
+        "data": "as reported by a page", "state": "rejected", "signatures": None,
+        "figure_date": "2026-01-31", "read_from": "https://tracker.test/100004",
+        "reported_by": "A tracker",
+    }  # fmt: skip
+    row = next(r for r in rows if r["id"] == "petition-100004")
+    assert (row["petition_data"], row["petition_figure_date"]) == ("as reported by a page",
+                                                                   "2026-01-31")  # fmt: skip

@@ -371,6 +371,48 @@ def test_a_404_with_nothing_cached_records_the_petition_as_missing(
     assert "The platform no longer finds this petition" in builds(digest, tmp_path)
 
 
+def write_page_reading(digest: Path) -> Path:
+    """Figures of uk-open read from its page: what a first fetch replaces."""
+    path = cache_path(digest.parent, "uk-parliament", 700001)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "format": 1, "platform": "uk-parliament", "number": 700001,
+        "url": "https://petition.parliament.uk/petitions/700001.json", "status": "ok",
+        "fetched_at": None, "last_modified": None, "response": None,
+        "page": {"url": "https://petition.parliament.uk/petitions/700001", "by": None,
+                 "seen": "2026-02-01", "as_of": None,
+                 "shows": {"action": "Read from the page", "state": "open",
+                           "signature_count": 5}},
+    }))  # fmt: skip
+    return path
+
+
+def test_a_first_fetch_replaces_figures_read_from_a_page(
+    digest: Path, server: PetitionServer, tmp_path: Path
+) -> None:
+    write_page_reading(digest)
+    assert "Read from the page" in builds(digest, tmp_path)
+    run = fetch(digest, server, only=("uk-open",))
+    assert run.results == {"uk-open": Outcome.UPDATED}
+    envelope = cached(digest, "uk-open")
+    assert "page" not in envelope and envelope["response"] == PETITIONS["uk-open"][3]
+    assert server.hits("/petitions/700001.json")[0].headers.get("if-modified-since") is None
+    page = builds(digest, tmp_path)
+    assert "Read from the page" not in page and "Made-up petition 700001" in page
+
+
+def test_figures_read_from_a_page_are_kept_when_the_fetch_fails(
+    digest: Path, server: PetitionServer, tmp_path: Path
+) -> None:
+    path = write_page_reading(digest)
+    before = path.read_bytes()
+    server.script("/petitions/700001.json", Reply(status=503))
+    run = fetch(digest, server, only=("uk-open",))
+    assert run.results == {"uk-open": Outcome.FAILED}
+    assert path.read_bytes() == before
+    assert "Read from the page" in builds(digest, tmp_path)
+
+
 def test_an_unusable_cache_file_is_a_warning_and_fetched_afresh(
     digest: Path, server: PetitionServer
 ) -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from digest.diagnostics import Report
 from digest.manifest import load_manifest
-from digest.model import Manifest
-from digest.petitioncache import cache_path, load_petition_data
+from digest.model import Manifest, PageReading
+from digest.petitioncache import cache_path, load_petition_data, parse_entry
 
 
 def load(manifest_path: Path) -> Manifest:
@@ -110,3 +110,106 @@ def test_the_cached_response_is_kept_as_the_api_sent_it(test_digest: Path) -> No
     path = cache_path(test_digest.parent, "uk-parliament", 100001)
     envelope = json.loads(path.read_text())
     assert envelope["response"]["data"]["attributes"]["rejection"]["details"].count("\r\n") == 6
+
+
+PAGE = {
+    "url": "https://petition.parliament.uk/petitions/100004",
+    "by": None,
+    "seen": "2026-02-01",
+    "as_of": "2026-01-31",
+    "as_of_label": "the last day it was open, as its page gives it",
+    "shows": {
+        "action": "Made-up petition 100004",
+        "background": "A background.",
+        "additional_details": "More details.\n\nOn two paragraphs.",
+        "state": "closed",
+        "signature_count": 398,
+    },
+    "dates": [{"label": "Closed: the last day it was open", "date": "2026-01-31"}],
+}
+
+
+def write_page(test_digest: Path, page: object, response: object = None) -> Path:
+    path = cache_path(test_digest.parent, "uk-parliament", 100004)
+    path.write_text(json.dumps({
+        "format": 1, "platform": "uk-parliament", "number": 100004,
+        "url": "https://petition.parliament.uk/petitions/100004.json", "status": "ok",
+        "fetched_at": None, "last_modified": None, "response": response, "page": page,
+    }))  # fmt: skip
+    return path
+
+
+def test_figures_read_from_a_page_are_read_as_the_api_is(test_digest: Path) -> None:
+    write_page(test_digest, PAGE)
+    report = Report()
+    record = load_petition_data(load(test_digest), report)["petition-100004"]
+    assert [d for d in report.sorted() if "100004" in d.message] == []
+    assert record.reading == PageReading(
+        "https://petition.parliament.uk/petitions/100004", None, dt.date(2026, 2, 1),
+        dt.date(2026, 1, 31), "the last day it was open, as its page gives it",
+    )  # fmt: skip
+    data = record.data
+    assert data is not None
+    assert (data.state, data.state_label, data.signature_count) == ("closed", "Closed", 398)
+    assert data.additional_details == "More details.\n\nOn two paragraphs."
+    assert [(m.label, m.when) for m in data.milestones] == [
+        ("Closed: the last day it was open", dt.date(2026, 1, 31))
+    ]
+    assert [(t.count, t.reached_at) for t in data.thresholds] == [(10_000, None), (100_000, None)]
+    assert (record.fetched_at, record.saved_copy) == (None, False)
+
+
+def test_a_page_that_shows_no_count_gives_none(test_digest: Path) -> None:
+    shows = {
+        "action": "A",
+        "state": "rejected",
+        "rejection": {"code": "duplicate", "details": None},
+    }
+    write_page(test_digest, {**PAGE, "by": "a tracker", "as_of": None, "shows": shows})
+    record = load_petition_data(load(test_digest), Report())["petition-100004"]
+    assert record.data is not None and record.data.signature_count is None
+    assert record.reading is not None and not record.reading.own_page
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"url": "http://x.test/"}, "page.url is 'http://x.test/', expected the https address "
+                                    "of the page read"),
+        ({"by": ""}, "page.by is '', expected who published the page, or null"),
+        ({"seen": "yesterday"}, "page.seen is 'yesterday', expected a date (YYYY-MM-DD)"),
+        ({"seen": None}, "page.seen is None, expected a date (YYYY-MM-DD)"),
+        ({"as_of": "2026-02-30"}, "page.as_of is '2026-02-30', expected a date (YYYY-MM-DD)"),
+        ({"shows": {}}, "page.shows is not a JSON object of the figures the page shows"),
+        ({"dates": [{"date": "2026-01-01"}]}, "page.dates is not a list of {label, date}"),
+        ({"dates": [{"label": "x", "date": "soon"}]},
+         "page.dates[].date is 'soon', expected a date (YYYY-MM-DD)"),
+        ({"shows": {"state": "closed"}}, "action is None, expected text"),
+        ({"shows": {"action": "A", "state": "pending", "signature_count": 1}},
+         "attributes.state is 'pending', expected open, closed, rejected"),
+    ],
+)  # fmt: skip
+def test_an_unusable_page_reading_is_one_warning(
+    test_digest: Path, change: dict[str, object], reason: str
+) -> None:
+    path = write_page(test_digest, {**PAGE, **change})
+    report = Report()
+    assert "petition-100004" not in load_petition_data(load(test_digest), report)
+    assert [d.format() for d in report.sorted() if d.severity.label == "warning"] == [
+        f"{path}:1:1: warning: cached petition data for source 'petition-100004' is "
+        f"unusable: {reason}\n{HINT}"
+    ]
+
+
+def test_a_cache_file_with_a_response_and_a_page_is_unusable(test_digest: Path) -> None:
+    write_page(test_digest, PAGE, response={})
+    report = Report()
+    assert "petition-100004" not in load_petition_data(load(test_digest), report)
+    assert "has both a 'response' and a 'page': keep one" in list(report.sorted())[-1].message
+
+
+def test_a_page_reading_is_written_back_as_it_was_read(test_digest: Path) -> None:
+    path = write_page(test_digest, PAGE)
+    entry = parse_entry(path.read_text(), "uk-parliament", 100004)
+    again = parse_entry(entry.to_json().decode(), "uk-parliament", 100004)
+    assert again == entry and json.loads(entry.to_json())["page"] == PAGE

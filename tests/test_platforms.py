@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digest import views
 from digest.add import petition_reference
 from digest.diagnostics import Report
 from digest.fetch import FetchSettings, Outcome, fetch_petitions, new_client, petitions_to_fetch
@@ -121,6 +122,185 @@ def test_a_debate_not_held_is_a_milestone_of_its_own() -> None:
 def test_creator_names_are_never_kept() -> None:
     data = UK.parse(api.uk(5, "open"), 5)
     assert "A Private Person" not in repr(data)
+
+
+# -- real responses (tests/data/api-real/README.md says where each comes from) ---------------
+
+REAL = Path(__file__).parent / "data" / "api-real"
+_DECODER = json.JSONDecoder()
+
+
+def real(path: str) -> Any:
+    return json.loads((REAL / path).read_text(encoding="utf-8"))
+
+
+def whole_attributes(path: str) -> dict[str, Any]:
+    """The attributes of a stored prefix (of a response, or of a list's first item) whose
+    values are whole: those before the place the store cut it."""
+    text = (REAL / "prefixes" / path).read_text(encoding="utf-8")
+    at = text.index('"attributes":{') + len('"attributes":{')
+    found: dict[str, Any] = {}
+    while True:
+        while at < len(text) and text[at] in " ,\n":
+            at += 1
+        try:
+            key, at = _DECODER.raw_decode(text, at)
+            if text[at] != ":":
+                return found
+            value, at = _DECODER.raw_decode(text, at + 1)
+        except (json.JSONDecodeError, IndexError):
+            return found
+        found[key] = value
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "count", "points_to", "sent_for_checking"),
+    [
+        (751154, "no-action", 7, [746146], "2025-11-25"),
+        (739487, "duplicate", 9, [736690, 715706], "2025-08-29"),
+        (746616, "duplicate", 6, [736690], "2025-10-12"),
+        (731638, "duplicate", 6, [736690], "2026-02-06"),
+        (764139, "duplicate", 7, [747437, 747429], "2026-03-12"),
+        (755725, "duplicate", 13, [739383], "2026-01-01"),
+        (754624, "no-action", 6, [], "2025-12-17"),
+    ],
+)  # fmt: skip
+def test_real_rejected_uk_petitions(
+    number: int, code: str, count: int, points_to: list[int], sent_for_checking: str
+) -> None:
+    data = UK.parse(real(f"uk-parliament/{number}.json"), number)
+    assert (data.state, data.signature_count, data.rejection is not None) == ("rejected", count,
+                                                                              True)  # fmt: skip
+    assert data.rejection is not None and data.rejection.code == code
+    assert [m.label for m in data.milestones] == [
+        "Created", "Supported by its first sponsors and sent for checking", "Rejected",
+    ]  # fmt: skip
+    assert data.milestones[1].when.isoformat().startswith(sent_for_checking)
+    details = data.rejection.details or ""
+    assert "\r" not in details and details == details.strip()
+    pointed = views.pointed_petitions(data, {}, lambda source_id: source_id)
+    assert [p.number for p in pointed] == points_to
+    assert all(p.url == f"https://petition.parliament.uk/petitions/{p.number}" for p in pointed)
+
+
+def test_a_real_empty_moderators_note_is_no_note() -> None:
+    data = UK.parse(real("uk-parliament/754624.json"), 754624)
+    assert data.rejection is not None and data.rejection.details is None
+
+
+def test_titles_of_the_petitions_a_real_rejection_points_to() -> None:
+    data = UK.parse(real("uk-parliament/739487.json"), 739487)
+    pointed = views.pointed_petitions(data, {}, lambda source_id: "unused")
+    assert [(p.number, p.title) for p in pointed] == [
+        (736690, "Require generative AI watermarks & ban using people\u2019s likeness without "
+                 "consent"),
+        (715706, "Make a criminal offence not to label AI generated media & communication as "
+                 "such"),
+    ]  # fmt: skip
+    data = UK.parse(real("uk-parliament/755725.json"), 755725)  # the address ends a sentence
+    assert [(p.number, p.title) for p in views.pointed_petitions(data, {}, str)] == [(739383, None)]
+    in_digest = {views._petition_address("https://petition.parliament.uk/petitions/736690"):
+                 "petition-736690"}  # fmt: skip
+    data = UK.parse(real("uk-parliament/746616.json"), 746616)
+    assert views.pointed_petitions(data, in_digest, lambda s: f"our {s}") == [
+        views.PointedPetition(736690, "https://petition.parliament.uk/petitions/736690",
+                              "our petition-736690", "petition-736690")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("number", [26762, 21675])
+def test_real_archived_uk_petitions_take_their_parliaments_thresholds(number: int) -> None:
+    document = real(f"uk-parliament-archived/{number}.json")
+    assert document["data"]["parliament"]["period"] == "2010-2015"
+    data = UK.parse(document, number)
+    assert (data.state, data.signature_count) == ("rejected", 1)
+    assert data.page_url == f"https://petition.parliament.uk/archived/petitions/{number}"
+    assert [(t.label, t.count) for t in data.thresholds] == [
+        ("Government response", 10_000), ("Debate in Parliament", 100_000),
+    ]  # fmt: skip
+    assert data.rejection is not None and data.rejection.details is None
+
+
+def test_a_real_completed_senedd_petition() -> None:
+    data = SENEDD.parse(real("senedd/244400.json"), 244400)
+    assert (data.state, data.state_label, data.signature_count) == ("completed", "Completed", 115)
+    assert [(t.count, t.reached_at is not None) for t in data.thresholds] == [
+        (50, True),
+        (10_000, False),
+    ]
+    assert [m.label for m in data.milestones][-3:] == [
+        "Closed to signatures", "Referred to the Petitions Committee",
+        "Completed: the committee finished considering it",
+    ]  # fmt: skip
+    assert data.closing_date is None and "\r" not in (data.background or "")
+
+
+def test_a_real_2016_senedd_petition_with_old_thresholds_and_midnight_dates() -> None:
+    data = SENEDD.parse(real("senedd/1080.json"), 1080)
+    assert (data.state, data.signature_count) == ("completed", 60)
+    assert [t.count for t in data.thresholds] == [50, 5_000]
+    assert data.additional_details is None
+    assert {m.when.isoformat()[11:] for m in data.milestones} == {"00:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sample"),
+    [
+        ("uk-open-list.json.part", api.uk(1, "open")),
+        ("uk-closed-list.json.part", api.uk(1, "closed")),
+        ("uk-756212.json.part", api.uk(1, "rejected")),
+        ("uk-archived-300628.json.part", api.uk(1, "archived")),
+        ("uk-archived-301836.json.part", api.uk(1, "archived")),
+        ("senedd-246952.json.part", api.senedd(1, "open")),
+        ("senedd-archived-list-35.json.part", api.senedd(1, "completed")),
+        ("scottish-list.json.part", api.scottish(1)),
+    ],
+)  # fmt: skip
+def test_the_made_up_samples_have_the_real_keys_in_the_real_order(
+    prefix: str, sample: dict[str, Any]
+) -> None:
+    """Every whole key of a real response is in the sample, in the same order."""
+    keys = list(whole_attributes(prefix))
+    assert len(keys) >= 9
+    sample_keys = [k for k in sample["data"]["attributes"] if k in keys]
+    assert sample_keys == keys
+
+
+@pytest.mark.parametrize(
+    ("prefix", "platform", "sample", "expected"),
+    [
+        ("uk-open-list.json.part", UK, api.uk(759783, "open"),
+         ("open", 232_990, "2026-09-12", [True, True])),
+        ("uk-closed-list.json.part", UK, api.uk(722303, "closed"),
+         ("closed", 12_131, None, [True, False])),
+        ("uk-archived-301836.json.part", UK, api.uk(301836, "archived"),
+         ("closed", 106_128, None, [True, True])),
+        ("senedd-246952.json.part", SENEDD, api.senedd(246952, "open"),
+         ("open", 3, None, [False, False])),  # cut inside closed_at, its deadline
+    ],
+)  # fmt: skip
+def test_real_values_read_through_the_adapters(
+    prefix: str, platform: Any, sample: dict[str, Any],
+    expected: tuple[str, int, str | None, list[bool]],
+) -> None:  # fmt: skip
+    """The whole values of a real response, in the sample's envelope, read as that response."""
+    sample["data"]["attributes"] = whole_attributes(prefix)
+    number = sample["data"]["id"]
+    data = platform.parse(sample, number)
+    state, count, closing, reached = expected
+    assert (data.state, data.signature_count) == (state, count)
+    assert (data.closing_date.isoformat() if data.closing_date else None) == closing
+    assert [t.reached_at is not None for t in data.thresholds] == reached
+    assert "private person" not in repr(data)
+
+
+def test_the_cached_756212_agrees_with_the_stored_copy_of_the_api() -> None:
+    """The first digest's saved copy of 756212 holds what petition.parliament.uk served."""
+    cached = json.loads((Path(__file__).parents[1] / "data" / "petitions" / "uk-parliament"
+                         / "756212.json").read_text(encoding="utf-8"))  # fmt: skip
+    attributes = cached["response"]["data"]["attributes"]
+    stored = whole_attributes("uk-756212.json.part")
+    assert {k: attributes[k] for k in stored} == stored
 
 
 # -- Senedd and Scottish Parliament --------------------------------------------------------

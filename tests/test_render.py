@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import posixpath
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from digest.diagnostics import Report
 from digest.model import Digest
 from digest.pages import site_pages
 from digest.render import load_theme, relative_url, render_pages
-from tests.conftest import TEMPLATES, load_digest
+from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,40 @@ def test_relative_urls_agree_with_posixpath_on_every_pair() -> None:
             else:
                 expected = rel
             assert relative_url(target, page) == expected, (target, page)
+
+
+def test_a_petition_read_from_its_page_says_so_with_its_whole_text(tmp_path: Path) -> None:
+    shutil.copytree(TEST_DIGEST, tmp_path / "digest")
+    path = tmp_path / "digest" / "data" / "petitions" / "uk-parliament" / "100004.json"
+    path.write_text(json.dumps({
+        "format": 1, "platform": "uk-parliament", "number": 100004,
+        "url": "https://petition.parliament.uk/petitions/100004.json", "status": "ok",
+        "fetched_at": None, "last_modified": None, "response": None,
+        "page": {"url": "https://petition.parliament.uk/petitions/100004", "by": None,
+                 "seen": "2026-02-01", "as_of": "2026-01-31",
+                 "as_of_label": "the last day it was open, as its page gives it",
+                 "shows": {"action": "Read from its page", "background": "The <b>case</b>.",
+                           "additional_details": "First detail.\n\nSecond detail.",
+                           "state": "closed", "signature_count": 398},
+                 "dates": [{"label": "Closed: the last day it was open",
+                            "date": "2026-01-31"}]},
+    }))  # fmt: skip
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    files = {
+        f.path: f.content.decode()
+        for f in render_pages(load_digest(tmp_path / "digest" / "sources.yaml"), theme)
+    }
+    page = files["sources/petition-100004/index.html"]
+    assert ("Figures read from a saved copy of its page on the platform, as of 31 January 2026 "
+            "(the last day it was open, as its page gives it); not yet fetched from the UK "
+            "Parliament petitions API.") in page  # fmt: skip
+    assert "<p>The &lt;b&gt;case&lt;/b&gt;.</p>" in page
+    assert "<summary>More details</summary>\n<p>First detail.</p>\n<p>Second detail.</p>" in page
+    assert "the petition's own page</a>" in page and "398" in page
+    assert '<time datetime="2026-01-31">31 January 2026</time>: Closed: the last day' in page
+    assert re.search(r"Government response: 398 of\s+10,000 signatures \(4\.0%\)", page)
+    table = files["petitions/index.html"]
+    assert ("read from its page, as of 31 January 2026 (the count is final: it has closed)"
+            in table)  # fmt: skip
+    assert "Government response: 4.0% of 10,000" in table

@@ -8,7 +8,7 @@ import random
 
 from digest.diagnostics import Report
 from digest.manifest import load_manifest
-from digest.model import Digest, Manifest, PartialDate, Source
+from digest.model import Digest, Manifest, PageReading, PartialDate, Source
 from digest.petitioncache import load_petition_data
 from digest.views import (
     RELATED_COUNT,
@@ -115,6 +115,41 @@ def test_petition_views_most_signatures_first_unknown_last() -> None:
     awaiting = views[-2]
     assert awaiting.page_url == "https://petition.parliament.uk/petitions/100004"
     assert awaiting.progress == []
+
+
+def test_every_petition_says_what_is_known_of_its_figures_and_thresholds() -> None:
+    """No 'n/a' and no 'not recorded': each row says where its figures come from."""
+    m = manifest()
+    records = load_petition_data(m, Report())
+    page = PageReading("https://tracker.test/100004", "A tracker", dt.date(2026, 2, 1), None,
+                       None)  # fmt: skip
+    shows = dataclasses.replace(records["petition-100002"], reading=page, fetched_at=None)
+    records = {**records, "petition-100004": shows}
+    digest = Digest(m, {}, records, None, BUILT_AT)
+    found = {
+        v.source.id: (v.thresholds_note, v.data_age) for v in petition_views(digest, m.sources)
+    }
+    assert found == {
+        "petition-100003": (None, "fetched 1 day before the build (the count is final: it has "
+                                  "closed)"),
+        "petition-100005": (None, "fetched 2 weeks before the build (the count is final: it "
+                                  "has closed)"),
+        "petition-100002": (None, "fetched 2 days before the build"),
+        "hand-recorded-petition": ("none on change.org", "recorded by hand, 1 February 2026"),
+        "senedd-closed": (None, "fetched 5 weeks before the build (the count is final: it has "
+                                "closed)"),
+        "scottish-petition": ("none on Scottish Parliament petitions",
+                              "fetched 1 day before the build"),
+        "undated-other-petition": ("none on another platform",
+                                   "recorded by hand, date not recorded"),
+        "petition-100001": ("do not apply: it was rejected",
+                            "a saved copy, fetched at a time not recorded; it last changed on "
+                            "5 February 2026 (final: it was rejected)"),
+        "petition-100004": (None, "as reported by A tracker, the page gives no date"),
+        "petition-100006": ("not known", "none: removed by the platform"),
+    }  # fmt: skip
+    stale = {v.source.id for v in petition_views(digest, m.sources) if v.stale}
+    assert "petition-100004" in stale  # open, and when the page was read is not known
 
 
 def test_petition_urls_map_to_our_pages() -> None:

@@ -51,3 +51,7 @@ class Platform:
     def parse(self, document: object, number: int) -> PetitionData:
         """Turn one API response into checked data, or raise DataError."""
         raise NotImplementedError(f"{self.name} has no API")
+
+    def document(self, number: int, attributes: dict[str, object]) -> object:
+        """An API document holding attributes (figures read from a page), for parse()."""
+        raise NotImplementedError(f"{self.name} has no API")

@@ -30,6 +30,16 @@ class EPetitionsPlatform(Platform):
     def api_paths(self, number: int) -> tuple[str, ...]:
         return (f"/petitions/{self.label(number)}.json",)
 
+    identity_key = "id"  # the key of data that holds the petition's number
+
+    def document(self, number: int, attributes: dict[str, object]) -> object:
+        """An API document holding attributes: figures read elsewhere, read as the API is."""
+        identity: object = number if self.identity_key == "id" else self.label(number)
+        return {
+            "links": {"self": self.api_url(number)},
+            "data": {"type": "petition", self.identity_key: identity, "attributes": attributes},
+        }
+
     def number_from_url(self, url: str) -> int | None:
         """The number of a petition's page or JSON address on this site, if url is one."""
         parts = urlsplit(url.strip())

@@ -25,12 +25,13 @@ STATES = {
 
 class ScottishParliament(epetitions.EPetitionsPlatform):
     host = "petitions.parliament.scot"
+    identity_key = "pe_number"
 
     def label(self, number: int) -> str:
         return f"PE{number:04d}"
 
     def parse(self, document: object, number: int) -> PetitionData:
-        data = epetitions.envelope(document, ("petition",), "pe_number", self.label(number))
+        data = epetitions.envelope(document, ("petition",), self.identity_key, self.label(number))
         a = data["attributes"]
         state, label = epetitions.state(a, "status", STATES)
         debate = epetitions.debate(a.get("debate"))
