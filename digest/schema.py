@@ -163,28 +163,43 @@ def _sentence(
     expected = _expected(error)
     custom: str | None = schema.get("x-error")
     if custom and validator in _CUSTOM_MESSAGE_VALIDATORS:
-        return custom.replace("{value}", repr(instance)), _hint_for(validator, instance, schema)
+        return custom.replace("{value}", shown(instance)), _hint_for(validator, instance, schema)
     if validator == "type":
         return _type_sentence(expected, instance, plain_text)
     if validator == "enum":
         choices = [str(c) for c in expected]
         hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
-        return f"{instance!r} is not one of: {', '.join(choices)}", hint
+        return f"{shown(instance)} is not one of: {', '.join(choices)}", hint
     if validator == "minLength":
         return "must not be empty", None
     if validator == "maxLength":
-        return f"is longer than {expected} characters", None
+        length = len(instance) if isinstance(instance, str) else 0
+        return (f"is {length:,} characters long; at most {expected:,} are allowed",
+                "shorten it: the limit keeps every page, feed and search file a size readers "
+                "can load")  # fmt: skip
     if validator == "minItems":
         return "must list at least one item", None
     if validator == "uniqueItems":
         return "lists the same item twice", "remove the repeat"
     if validator == "minimum":
-        return f"must be at least {expected}, got {instance!r}", None
+        return f"must be at least {expected}, got {shown(instance)}", None
     if validator == "maximum":
-        return f"must be at most {expected}, got {instance!r}", None
+        return f"must be at most {expected}, got {shown(instance)}", None
     if validator == "not":
         return "is not allowed here", None
     return error.message, None  # pragma: no cover - a validator the schema does not use
+
+
+SHOWN_CHARACTERS = 60
+
+
+def shown(value: object) -> str:
+    """A value as a message shows it: its repr, cut short when it is long."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    size = f" ({len(value):,} characters)" if isinstance(value, str | list | dict) else ""
+    return text[:SHOWN_CHARACTERS] + "..." + size
 
 
 def _type_sentence(
@@ -201,7 +216,7 @@ def _type_sentence(
         message += f" ({plain_text!r} without quotes is read as {got})"
         hint = f'put it in quotes: "{plain_text}"'
     elif not isinstance(instance, dict | list):
-        message += f" ({instance!r})"
+        message += f" ({shown(instance)})"
     return message, hint
 
 

@@ -25,6 +25,7 @@ from digest.files import forbidden_character, read_text
 DataPath: TypeAlias = tuple[str | int, ...]
 
 MAX_DEPTH = 32
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # about 180,000 sources
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = SafeConstructor()
 
@@ -57,6 +58,7 @@ class YamlDocument:
 
 
 _ALIAS_TAG = "!research-digest/alias"
+_COLLECTION_TAGS = (_TAG + "map", _TAG + "seq")
 
 
 def _compose_fast(text: str) -> Node | None:
@@ -143,13 +145,19 @@ def load_yaml(
 ) -> YamlDocument | None:
     """Read and compose a YAML file (or text to be written to it); report every problem
     found; None if unusable."""
-    text = read_text(path, report, file=file) if text is None else text
+    if text is None:
+        text = read_text(path, report, file=file, within=path.parent, limit=MAX_MANIFEST_BYTES)
     if text is None:
         return None
     too_deep = _too_deep(text)
     if too_deep is not None:
         report.error(Location(file, *too_deep), f"nested more than {MAX_DEPTH} levels deep")
         return None
+    tagged = _tags(text)
+    for line, column, tag in tagged:
+        report.error(Location(file, line, column), f"unsupported YAML tag {tag!r}",
+                     "remove the tag: a manifest holds plain text, numbers, lists and "
+                     "mappings")  # fmt: skip
     root = _compose_fast(text)
     loader = None
     try:
@@ -177,6 +185,28 @@ def load_yaml(
     converter = _Converter(report, file)
     data = converter.convert(root, ())
     return YamlDocument(data, converter.places, file, frozenset(converter.reported))
+
+
+def _tags(text: str) -> list[tuple[int, int, str]]:
+    """Where (line, column) a tag is written on any node, and the tag as written ('!!set',
+    '!custom'): a tag can make a scalar, list or mapping mean something else ('!!set',
+    '!!binary', '!!python/...'), and a manifest has no use for one."""
+    if "!" not in text:  # every tag is written with one
+        return []
+    found = []
+    try:
+        for event in yaml.parse(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            tag = getattr(event, "tag", None)
+            if tag is not None and event.start_mark is not None:
+                mark = event.start_mark
+                found.append((mark.line + 1, mark.column + 1, _shown_tag(tag)))
+    except yaml.YAMLError:
+        pass  # reported when the file is composed
+    return found
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def _report_syntax_error(exc: yaml.MarkedYAMLError, report: Report, file: str) -> None:
@@ -219,6 +249,8 @@ class _Converter:
             self.report.error(here, f"nested more than {MAX_DEPTH} levels deep")
             self.reported.add(path)
             return None
+        if node.tag not in _COLLECTION_TAGS and isinstance(node, MappingNode | SequenceNode):
+            self.reported.add(path)  # its tag is reported
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -277,12 +309,8 @@ class _Converter:
             return _SCALARS.construct_yaml_float(node)
         if tag == "timestamp":
             return node.value  # dates stay text; the manifest loader reads them itself
-        self.reported.add(path)
-        if node.tag == _ALIAS_TAG:
-            return None  # reported by the loader
-        shown = "!!" + tag if node.tag.startswith(_TAG) else node.tag
-        self.report.error(here, f"unsupported YAML tag {shown!r}", "remove the tag")
-        return node.value
+        self.reported.add(path)  # its tag, or the alias it stands for, is reported
+        return None if node.tag == _ALIAS_TAG else node.value
 
     def location(self, node: Node) -> Location:
         return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)

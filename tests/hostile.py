@@ -87,18 +87,23 @@ def write_hostile_digest(root: Path) -> Path:
 
 # -- the XSS corpus (tests/xss_corpus.py) in every text field ---------------------------------
 
-CORPUS_SOURCES = 24  # extra sources, each with its share of the corpus, one write-up each
 TEXT_FIELDS = {"title", "description", "content_note", "summary", "publisher", "name"}
+# The manifest's limits (digest/schema/sources.schema.json): a field holds as much of the
+# corpus as fits; the extra sources hold it all, in bins that fit a title.
+FIELD_LIMITS = {"title": 500, "publisher": 500, "name": 500, "description": 3000,
+                "content_note": 3000, "summary": 3000}  # fmt: skip
 
 
 def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
-    """Copy the test digest to root with every payload of the corpus in every text field that
-    reaches a page: the manifest's, every write-up and every field of the cached API JSON
-    the adapters accept. Return the manifest and the fields of the API JSON that took them."""
-    payloads = [p.text for p in corpus()]
+    """Copy the test digest to root with the corpus in every text field that reaches a page:
+    each of the manifest's holds as many payloads as its limit allows (extra sources hold
+    every payload in their title, publisher, summary and content note), every write-up
+    holds them all, and so does every field of the cached API JSON the adapters accept.
+    Return the manifest and the fields of the API JSON that took them."""
+    payloads = [FORBIDDEN_CHARACTERS.sub("", p.text) for p in corpus()]
     # Manifests and write-ups with control characters are refused (test_files); API text
     # loses them.
-    everything = FORBIDDEN_CHARACTERS.sub("", "\n".join(payloads))
+    everything = "\n".join(payloads)
     # Write-ups hold all but the links the build refuses. A payload that leaves a <script>
     # open takes the rest of its write-up with it, footnotes too: the write-ups' own
     # footnotes are made plain links, so that none is left pointing at nothing.
@@ -106,18 +111,16 @@ def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
     shutil.copytree(TEST_DIGEST, root)
     manifest = root / "sources.yaml"
     data = yaml.safe_load(manifest.read_text())
-    _inject(data["site"], everything)
-    for route in data["site"]["reporting_routes"]:
-        _inject(route, everything)
-    for entry in [*data["topics"], *data["sources"]]:
-        _inject(entry, everything)
+    entries = [data["site"], *data["site"]["reporting_routes"], *data["topics"], *data["sources"]]
+    for number, entry in enumerate(entries):
+        _inject(entry, payloads, start=number * 7)
     for doc in (root / "content").glob("*.md"):
         own = doc.read_text().replace("[^", "[")
         together = [p for p in markdown if "[^" not in p]  # the footnote, in its share alone
         doc.write_text(own + "\n\n" + "\n\n".join(together) + "\n")
-    shares = [markdown[n::CORPUS_SOURCES] for n in range(CORPUS_SOURCES)]
-    for n, share in enumerate(shares, start=1):
-        text = FORBIDDEN_CHARACTERS.sub("", "\n".join(share))
+    for n, share in enumerate(corpus_bins(payloads, FIELD_LIMITS["title"]), start=1):
+        text = " ".join(share)
+        written = [p for p in share if p in markdown]
         data["sources"].append({
             "id": f"corpus-{n:02d}", "kind": "article", "title": text,
             "url": f"{EVIL}/\"><script>__xss({n})</script>", "publisher": text,
@@ -125,8 +128,8 @@ def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
             "topics": ["alpha"], "document": f"content/corpus-{n:02d}.md", "summary": text,
             "content_note": text,
         })  # fmt: skip
-        inline = " and ".join(share)
-        body = "\n\n".join(share)
+        inline = " and ".join(written)
+        body = "\n\n".join(written)
         (root / "content" / f"corpus-{n:02d}.md").write_text(
             f"A paragraph that mentions {inline} in passing.\n\n{body}\n"
         )
@@ -137,12 +140,27 @@ def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
     return manifest, taken
 
 
-def _inject(entry: dict[str, object], text: str) -> None:
+def corpus_bins(payloads: list[str], limit: int) -> list[list[str]]:
+    """The payloads in order, in bins whose text (joined by spaces) fits limit characters."""
+    bins: list[list[str]] = [[]]
+    for payload in payloads:
+        if bins[-1] and len(" ".join([*bins[-1], payload])) > limit:
+            bins.append([])
+        bins[-1].append(payload)
+    return bins
+
+
+def _inject(entry: dict[str, object], payloads: list[str], start: int) -> None:
+    """Add to each text field of entry as many payloads as its limit allows, from start."""
     for key, value in entry.items():
         if key in TEXT_FIELDS and isinstance(value, str):
-            entry[key] = f"{value} {text}"
+            text, at = value, start
+            while len(f"{text} {payloads[at % len(payloads)]}") <= FIELD_LIMITS[key]:
+                text, at = f"{text} {payloads[at % len(payloads)]}", at + 1
+            entry[key] = text
+            start = at
         elif isinstance(value, dict):
-            _inject(value, text)
+            _inject(value, payloads, start)
 
 
 def _inject_api(path: Path, text: str) -> list[str]:

@@ -205,3 +205,67 @@ def test_any_bytes_as_a_manifest_are_read_or_refused_cleanly(
     report = Report()
     manifest = load_manifest(fuzzed_digest, report)
     assert manifest is None and report.failed()
+
+
+# Every text field, its limit, and how to reach it in the test digest's data.
+LIMITED = [
+    (("site", "title"), 500), (("site", "description"), 3000), (("site", "content_note"), 3000),
+    (("site", "contact", "name"), 500), (("site", "licence", "name"), 500),
+    (("site", "reporting_routes", 0, "name"), 500),
+    (("site", "reporting_routes", 0, "region"), 500),
+    (("site", "reporting_routes", 0, "description"), 3000), (("topics", 0, "title"), 500),
+    (("topics", 0, "summary"), 30000), (("topics", 0, "content_note"), 3000),
+    (("sources", 0, "title"), 500), (("sources", 0, "publisher"), 500),
+    (("sources", 0, "summary"), 3000), (("sources", 1, "content_note"), 3000),
+    (("sources", 0, "id"), 80), (("topics", 0, "id"), 80), (("site", "language"), 35),
+]  # fmt: skip
+
+
+def _set(data: Any, path: tuple[Any, ...], value: object) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"), LIMITED, ids=[".".join(map(str, p)) for p, _ in LIMITED]
+)
+def test_every_text_field_has_a_limit_reported_at_its_line(
+    tmp_path: Path, path: tuple[Any, ...], limit: int
+) -> None:
+    """A 10 MB title built a 332 MB site: every text field now has its limit."""
+    shutil.copytree(TEST_DIGEST, tmp_path, dirs_exist_ok=True)
+    data = yaml.safe_load((TEST_DIGEST / "sources.yaml").read_text())
+    for size in (limit, 100_000):
+        _set(data, path, "a" * size)
+        manifest = tmp_path / "sources.yaml"
+        manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        report = Report()
+        load_manifest(manifest, report)
+        too_long = [d for d in report.diagnostics if "characters long" in d.message]
+        if size == limit:
+            assert too_long == []
+            continue
+        dotted = path[0] + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[1:])
+        assert [(d.message, d.hint) for d in too_long] == [(
+            f"{dotted}: is 100,000 characters long; at most {limit:,} are allowed",
+            "shorten it: the limit keeps every page, feed and search file a size readers can "
+            "load",
+        )]  # fmt: skip
+        assert too_long[0].location.line > 1
+        assert max(len(d.format()) for d in report.diagnostics) < 400  # no value printed whole
+
+
+def test_a_manifest_larger_than_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest import yamlsource
+
+    monkeypatch.setattr(yamlsource, "MAX_MANIFEST_BYTES", 1000)
+    manifest = tmp_path / "sources.yaml"
+    manifest.write_text("site: {title: x}\n" + "# padding\n" * 200)
+    report = Report()
+    assert load_manifest(manifest, report) is None
+    assert [d.format() for d in report.sorted()] == [
+        f"{manifest}: error: {manifest} is 2,017 bytes; at most 1,000 are read"
+    ]
