@@ -44,7 +44,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
-from digest.files import content_hash
+from digest.files import Refused, content_hash, read_input
 from digest.model import Manifest
 from digest.search import IndexState
 
@@ -194,8 +194,8 @@ class BuildCache:
                 if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
                     hashes[key] = seen[2]
                     continue
-                hashes[key] = content_hash(path.read_bytes())
-            except OSError:
+                hashes[key] = content_hash(read_input(path, within=None))
+            except (OSError, Refused):  # a FIFO is refused unopened: it would never end
                 hashes[key] = UNREADABLE  # the build will say why
                 continue
             mtime = stat.st_mtime_ns if stat.st_mtime_ns < racy_since else -1
@@ -460,12 +460,3 @@ def folder_identity(out: Path, marker: str) -> str:
     except OSError:
         return ""
     return f"{folder.st_dev}:{folder.st_ino}:{mark.st_ino}:{mark.st_mtime_ns}"
-
-
-def tree_files(folder: Path) -> list[Path]:
-    """Every file under a folder, in a stable order (none if it does not exist)."""
-    found = []
-    for parent, folders, files in os.walk(folder):
-        folders.sort()
-        found += [Path(parent, name) for name in sorted(files)]
-    return found

@@ -25,7 +25,7 @@ from cmarkgfm.cmark import Options
 from digest.buildcache import BuildCache
 from digest.diagnostics import Diagnostic, Location, Report, Severity, did_you_mean, display_path
 from digest.errors import UserError
-from digest.files import content_hash, decode_text, read_bytes, read_text
+from digest.files import Refused, content_hash, decode_text, read_bytes, read_input, read_text
 from digest.model import CachedDocument, Document, Manifest
 from digest.parallel import map_forked
 from digest.sanitize import (
@@ -222,7 +222,8 @@ def load_documents(
         key = known.get(str(source.document))
         text: str | None = None
         if key is None or key not in cached:
-            raw = read_bytes(source.document, report, file=file, cited_at=source.where("document"))
+            raw = read_bytes(source.document, report, file=file, cited_at=source.where("document"),
+                             within=manifest.root)  # fmt: skip
             text = None if raw is None else decode_text(raw, report, file=file)
             if raw is None or text is None:
                 continue
@@ -244,14 +245,14 @@ def load_documents(
                 "the write-up is empty",
                 "summarise the source in your own words",
             )
-        check_internal_links(manifest, write_up, text or _reader(source.document, file), file,
-                             report)  # fmt: skip
+        found = text or _reader(source.document, file, manifest.root)
+        check_internal_links(manifest, write_up, found, file, report)
         if key in rendered:
             documents[source.id] = Document(source.id, write_up.html, write_up.words,
                                             text or "", file, key)  # fmt: skip
         else:
             assert cache is not None
-            load = _html_loader(cache, key, source.document, file)
+            load = _html_loader(cache, key, source.document, file, manifest.root)
             documents[source.id] = CachedDocument(source.id, write_up.words, file, key, load)
     if cache:
         cache.keep_writeups({key: (rendered[key].about(), rendered[key].html) for key in new},
@@ -259,7 +260,9 @@ def load_documents(
     return documents
 
 
-def _html_loader(cache: BuildCache, key: str, path: Path, file: str) -> Callable[[], str]:
+def _html_loader(
+    cache: BuildCache, key: str, path: Path, file: str, root: Path
+) -> Callable[[], str]:
     """Read a cached write-up's HTML; if the cache has lost it, render the file again (as
     long as it is still what the build read)."""
 
@@ -268,8 +271,8 @@ def _html_loader(cache: BuildCache, key: str, path: Path, file: str) -> Callable
         if found is not None:
             return found
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_input(path, within=root)
+        except (OSError, Refused):
             raw = b""
         if content_hash(raw) != key:
             raise UserError([Diagnostic(Severity.ERROR, Location(file),
@@ -288,9 +291,9 @@ def _render_all(texts: Mapping[str, str], jobs: int) -> dict[str, WriteUp]:
     return dict(zip(keys, found, strict=True))
 
 
-def _reader(path: Path, file: str) -> Callable[[], str]:
+def _reader(path: Path, file: str, root: Path) -> Callable[[], str]:
     """Read a write-up's text when a diagnostic needs to find a place in it."""
-    return lambda: normalise(read_text(path, Report(), file=file) or "")
+    return lambda: normalise(read_text(path, Report(), file=file, within=root) or "")
 
 
 def load_about(manifest: Manifest, report: Report) -> str | None:
@@ -299,7 +302,7 @@ def load_about(manifest: Manifest, report: Report) -> str | None:
     if about is None:
         return None
     file = display_path(about, relative_to=manifest.display_root)
-    text = read_text(about, report, file=file)
+    text = read_text(about, report, file=file, within=manifest.root)
     if text is None:
         return None
     write_up = MarkdownRenderer().write_up(text)

@@ -38,7 +38,7 @@ import httpx
 
 from digest import __version__
 from digest.diagnostics import Report, Severity
-from digest.files import remove_temp_files
+from digest.files import Refused, outside_of, read_input, remove_temp_files
 from digest.model import HistoryPoint, Manifest, Site, Source
 from digest.petitioncache import (
     CACHE_DIR,
@@ -146,7 +146,8 @@ def fetch_petitions(
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """Fetch each source's petition into the cache; return one result each, in order."""
-    remove_temp_files(manifest.root / CACHE_DIR)
+    if outside_of(manifest.root / CACHE_DIR, manifest.root) is None:
+        remove_temp_files(manifest.root / CACHE_DIR)
     shared = _Shared(
         manifest, report, client, settings, clock or _now, sleep, rng or random.Random()
     )
@@ -209,6 +210,11 @@ class _PetitionFetch:
     # -- the steps ----------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        escapes = outside_of(cache_path(self.root, self.platform.id, self.number), self.root)
+        if escapes is not None:
+            self.say(Severity.ERROR, f"cannot use the cache: {CACHE_DIR.as_posix()}/ {escapes}; "
+                     "nothing is read from it or written to it")  # fmt: skip
+            return Outcome.FAILED
         cached = self.read_cache()
         if cached and cached.status == "removed":
             self.say(Severity.NOTE, "removed from the platform (410): not requested again")
@@ -237,8 +243,9 @@ class _PetitionFetch:
         if not path.exists():
             return None
         try:
-            return parse_entry(path.read_text(encoding="utf-8"), self.platform.id, self.number)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, DataError) as exc:
+            text = read_input(path, within=self.root).decode("utf-8")
+            return parse_entry(text, self.platform.id, self.number)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, DataError, Refused) as exc:
             self.say(Severity.WARNING, f"the cached copy is unusable ({exc}); fetching afresh")
             return None
 

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from digest.diagnostics import Location, Report, did_you_mean
+from digest.files import Refused, check_kind, outside_of
 from digest.model import PartialDate
 from digest.yamlsource import DataPath, YamlDocument, dotted
 
@@ -142,20 +143,25 @@ def document_problem(
         return f"{value!r} has a name too long for a file system", hint, None
     try:
         resolved = (root / value).resolve()
+        escapes = outside_of(root / value, root)
     except (OSError, RuntimeError) as exc:  # a symlink loop
         return f"{value!r} cannot be resolved: {exc}", None, None
+    if escapes is not None:
+        return f"{value!r} {escapes}", "put the write-up itself in content/, not a link", None
     if not resolved.is_relative_to(content):
         return outside, keep, None
     if pure.suffix != ".md":
         hint = "write-ups are Markdown files ending in '.md'"
         return f"{value!r} is not a Markdown file", hint, None
     try:
-        found = resolved.is_file()
-    except OSError as exc:
-        return f"{value!r} cannot be read: {exc.strerror}", None, None
-    if not found:
+        check_kind(resolved.stat().st_mode)
+    except FileNotFoundError:
         existing = [p.relative_to(root).as_posix() for p in sorted(content.rglob("*.md"))]
         return f"{value!r} does not exist", did_you_mean(value, existing, cutoff=0.8), None
+    except Refused as refused:
+        return f"{value!r} {refused}", refused.hint, None
+    except OSError as exc:
+        return f"{value!r} cannot be read: {exc.strerror}", None, None
     return None, None, resolved
 
 

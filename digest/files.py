@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
-from digest.diagnostics import Location, Report, Severity
+from digest.diagnostics import Location, Report, Severity, display_path
+
+MAX_INPUT_BYTES = 16 * 1024 * 1024  # the most read of a write-up, template or data file
 
 
 def read_text(
@@ -18,14 +21,17 @@ def read_text(
     file: str,
     cited_at: Location | None = None,
     severity: Severity = Severity.ERROR,
+    within: Path | None = None,
+    limit: int = MAX_INPUT_BYTES,
 ) -> str | None:
     """Read a UTF-8 file (a byte-order mark is dropped); None after reporting a problem.
 
-    A file that cannot be opened is reported at cited_at (where the manifest
-    names it), or at the file itself; bytes that are not UTF-8, at their line
-    and column.
+    A file that cannot be opened, or that read_input refuses (outside the folder within,
+    not a regular file, over limit bytes), is reported at cited_at (where the manifest
+    names it), or at the file itself; bytes that are not UTF-8, at their line and column.
     """
-    raw = read_bytes(path, report, file=file, cited_at=cited_at, severity=severity)
+    raw = read_bytes(path, report, file=file, cited_at=cited_at, severity=severity,
+                     within=within, limit=limit)  # fmt: skip
     return None if raw is None else decode_text(raw, report, file=file, severity=severity)
 
 
@@ -40,6 +46,81 @@ def forbidden_character(text: str) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
+class Refused(Exception):
+    """A file the build will not read: outside the project, not a regular file, too large."""
+
+    def __init__(self, message: str, hint: str | None = None, *, outside: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.outside = outside  # it leads outside the project: always an error
+
+
+def read_input(path: Path, *, within: Path | None, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a regular file that resolves inside the folder within (when given), whichever
+    folder or link leads to it; raise Refused saying why not, or OSError.
+
+    A FIFO, device or socket is refused before it is opened (a FIFO's reader would wait for
+    a writer, a device may never end); the file is opened without waiting and checked again
+    once open, and at most limit bytes are read.
+    """
+    if within is not None:
+        outside = outside_of(path, within)
+        if outside is not None:
+            raise Refused(outside, "the build reads only files inside the project's folder: "
+                          "put the file itself there, not a link to it", outside=True)  # fmt: skip
+    check_kind(path.stat().st_mode)
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(handle)
+        check_kind(status.st_mode)  # it may have been swapped since
+        if status.st_size > limit:
+            raise Refused(f"is {status.st_size:,} bytes; at most {limit:,} are read")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Refused(f"is more than {limit:,} bytes; at most {limit:,} are read")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def check_kind(mode: int) -> None:
+    """Raise Refused unless mode is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise Refused("is a folder, not a file", "name a file, not the folder it is in")
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO (named pipe)"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
+    raise Refused(f"is {kind}, not a regular file", "the build reads only regular files")
+
+
+def outside_of(path: Path, within: Path) -> str | None:
+    """Say how path leads outside the folder within (the link that takes it there), if it
+    does; None if it resolves inside."""
+    root = within.resolve()
+    real = path.resolve()
+    if real == root or real.is_relative_to(root):
+        return None
+    absolute = path.absolute()
+    for candidate in (*reversed(absolute.parents), absolute):
+        if candidate.is_symlink():
+            target = candidate.resolve()
+            if not (target == root or target.is_relative_to(root)):
+                shown = display_path(candidate, relative_to=within.absolute())
+                return f"leads outside the project: {shown} is a symbolic link to {target}"
+    return f"is outside the project ({real})"
+
+
 def read_bytes(
     path: Path,
     report: Report,
@@ -47,10 +128,16 @@ def read_bytes(
     file: str,
     cited_at: Location | None = None,
     severity: Severity = Severity.ERROR,
+    within: Path | None = None,
+    limit: int = MAX_INPUT_BYTES,
 ) -> bytes | None:
-    """Read a file's bytes; None after reporting why they cannot be read (see read_text)."""
+    """Read a file's bytes (see read_input); None after reporting why they cannot be read."""
     try:
-        return path.read_bytes()
+        return read_input(path, within=within, limit=limit)
+    except Refused as refused:
+        level = Severity.ERROR if refused.outside else severity
+        report.add(level, cited_at or Location(file), f"{file} {refused}", refused.hint)
+        return None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         report.add(severity, cited_at or Location(file), f"cannot read {file}: {reason}")
@@ -113,6 +200,17 @@ def remove_temp_files(folder: Path) -> None:
         for leftover in folder.rglob(TEMP_PREFIX + "*"):
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink(missing_ok=True)
+
+
+def tree_files(folder: Path) -> list[Path]:
+    """Every file under a folder, in a stable order (none if it does not exist). Links to
+    folders are not followed; a link to a file is listed, and refused when read if it
+    leads outside the project."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        found += [Path(parent, name) for name in sorted(files)]
+    return found
 
 
 def content_hash(data: bytes) -> str:

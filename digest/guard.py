@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.diagnostics import Location, Report, display_path
+from digest.files import Refused, read_input, tree_files
 from digest.model import OutputFile
 from digest.parallel import map_forked
 
@@ -229,9 +230,14 @@ class _Inspector:
 
 
 def _template_sources(folder: Path) -> list[tuple[Path, str]]:
-    kinds = (".html", ".xml", ".css")
-    return [(p, p.read_text(encoding="utf-8", errors="replace"))
-            for p in sorted(folder.rglob("*")) if p.suffix in kinds]  # fmt: skip
+    found = []
+    for path in tree_files(folder):
+        if path.suffix in (".html", ".xml", ".css"):
+            try:
+                found.append((path, read_input(path, within=folder).decode("utf-8", "replace")))
+            except (OSError, Refused):
+                continue  # the templates' own loading reports it
+    return found
 
 
 def _find(needle: str, sources: Iterable[tuple[Path, str]]) -> Location | None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from digest.diagnostics import Location, Report, Severity, display_path
-from digest.files import atomic_write, read_text
+from digest.files import Refused, atomic_write, read_input, read_text
 from digest.model import (
     HistoryPoint,
     Manifest,
@@ -261,7 +261,7 @@ def _read_record(
 ) -> PetitionRecord | None:
     assert source.petition is not None and source.petition.number is not None
     platform, number = PLATFORMS[source.petition.platform], source.petition.number
-    text = read_text(path, report, file=file, severity=Severity.WARNING)
+    text = read_text(path, report, file=file, severity=Severity.WARNING, within=manifest.root)
     if text is None:
         return None
     try:
@@ -286,7 +286,7 @@ def _read_history(path: Path, manifest: Manifest, report: Report) -> tuple[Histo
     if not path.exists():
         return ()
     file = display_path(path, relative_to=manifest.display_root)
-    text = read_text(path, report, file=file, severity=Severity.WARNING)
+    text = read_text(path, report, file=file, severity=Severity.WARNING, within=manifest.root)
     try:
         return parse_history(text) if text is not None else ()
     except DataError as exc:
@@ -318,8 +318,9 @@ def add_history_point(root: Path, platform: str, number: int, point: HistoryPoin
     """Add a point to a petition's history; False if that time and count are there already."""
     path = history_path(root, platform, number)
     try:
-        points = parse_history(path.read_text(encoding="utf-8")) if path.exists() else ()
-    except (DataError, OSError, UnicodeDecodeError):
+        text = read_input(path, within=root).decode("utf-8") if path.exists() else ""
+        points = parse_history(text) if text else ()
+    except (DataError, OSError, UnicodeDecodeError, Refused):
         points = ()  # an unusable history starts again rather than blocking new data
     if point in points:
         return False

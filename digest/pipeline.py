@@ -19,13 +19,12 @@ from digest.buildcache import (
     LastBuild,
     code_version,
     folder_identity,
-    tree_files,
 )
 from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.documents import load_about, load_documents
 from digest.errors import BuildFailed
 from digest.feeds import render_feeds
-from digest.files import content_hash
+from digest.files import content_hash, tree_files
 from digest.guard import check_output
 from digest.manifest import load_manifest
 from digest.model import Digest, KeptFile, Manifest, OutputFile
@@ -293,7 +292,8 @@ def load_inputs(
     with timings.stage("petition data"):
         petitions = load_petition_data(manifest, report)
     with timings.stage("templates"):
-        theme = load_theme(templates or manifest.root / "templates", report)
+        theme = load_theme(templates or manifest.root / "templates", report,
+                           within=templates or manifest.root)  # fmt: skip
     if not keep_going or theme is None:
         stop_if_failed(report, strict)
     assert theme is not None

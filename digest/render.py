@@ -22,6 +22,7 @@ from markupsafe import Markup
 from digest import textformat, views
 from digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from digest.errors import UserError
+from digest.files import Refused, read_bytes, read_input, tree_files
 from digest.guard import CSP
 from digest.model import Digest, OutputFile, PetitionData
 from digest.pages import Page, page_plan
@@ -41,8 +42,40 @@ class Theme:
     assets: tuple[OutputFile, ...]
 
 
-def load_theme(folder: Path, report: Report) -> Theme | None:
-    """Prepare the Jinja environment and read the static files of a templates folder."""
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates read as every input is (files.read_input): regular files only, and only
+    those that resolve inside the folder within, whichever link leads to them."""
+
+    def __init__(self, folder: Path, within: Path) -> None:
+        self.folder, self.within = folder, within
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        try:
+            text = read_input(path, within=self.within).decode("utf-8")
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        except Refused as refused:
+            raise jinja2.TemplateNotFound(template, f"{template} {refused}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise jinja2.TemplateNotFound(template, f"cannot read {template}: {exc}") from None
+
+        def unchanged() -> bool:
+            try:
+                return path.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return text, str(path), unchanged
+
+
+def load_theme(folder: Path, report: Report, *, within: Path | None = None) -> Theme | None:
+    """Prepare the Jinja environment and read the static files of a templates folder; every
+    file read resolves inside within (default: the folder itself)."""
+    within = within or folder
     if not folder.is_dir():
         report.error(
             Location(display_path(folder)),
@@ -51,7 +84,7 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         )
         return None
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=ProjectLoader(folder, within),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -75,16 +108,14 @@ def load_theme(folder: Path, report: Report) -> Theme | None:
         csp=CSP,
     )
     static = folder / STATIC_DIR
-    assets = (
-        tuple(
-            OutputFile(f"{STATIC_DIR}/{p.relative_to(static).as_posix()}", p.read_bytes())
-            for p in sorted(static.rglob("*"))
-            if p.is_file()
-        )
-        if static.is_dir()
-        else ()
-    )
-    return Theme(folder, environment, assets)
+    assets = []
+    for path in tree_files(static):
+        file = display_path(path)
+        content = read_bytes(path, report, file=file, within=within)
+        if content is not None:
+            assets.append(OutputFile(f"{STATIC_DIR}/{path.relative_to(static).as_posix()}",
+                                     content))  # fmt: skip
+    return Theme(folder, environment, tuple(assets))
 
 
 def render_pages(

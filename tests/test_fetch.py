@@ -520,3 +520,25 @@ def test_only_petitions_with_an_api_are_fetched() -> None:
     assert "hand-recorded-petition" not in ids and "undated-other-petition" not in ids
     assert "regulator-statement" not in ids
     assert [s.id for s in petitions_to_fetch(manifest, ["senedd-closed"])] == ["senedd-closed"]
+
+
+@pytest.mark.parametrize("link", ["data", "data/petitions", "data/petitions/uk-parliament"])
+def test_a_cache_folder_that_leads_outside_the_project_is_never_used(
+    digest: Path, server: PetitionServer, tmp_path: Path, link: str
+) -> None:
+    outside = tmp_path / "outside"
+    (outside / "uk-parliament").mkdir(parents=True)
+    (outside / "uk-parliament" / "700001.json").write_text("{not read}")
+    place = digest.parent / link
+    place.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(place, ignore_errors=True)
+    place.symlink_to(outside / "uk-parliament" if link.endswith("parliament") else outside)
+    before = read_tree(outside)
+    run = fetch(digest, server, only=("uk-open",))
+    assert run.results == {"uk-open": Outcome.FAILED}
+    assert [m.split(": ", 2)[2] for m in run.messages()] == [
+        f"source 'uk-open' (UK Parliament petitions 700001): cannot use the cache: "
+        f"data/petitions/ leads outside the project: {link} is a symbolic link to "
+        f"{place.resolve()}; nothing is read from it or written to it"
+    ]
+    assert read_tree(outside) == before and server.requests == []

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from digest import render
+from digest.cli import main
 from digest.diagnostics import Report
 from digest.errors import BuildFailed, UserError
 from digest.model import OutputFile
@@ -115,3 +119,101 @@ def test_the_build_time_honours_source_date_epoch() -> None:
         assert caught.value.diagnostics[0].format() == (
             f"SOURCE_DATE_EPOCH: error: expected a whole number of seconds since 1970, got {bad!r}"
         )
+
+
+# -- inputs never escape the project ----------------------------------------------------------
+
+SECRET = "a secret of the machine that builds the site"
+
+
+def _outside_copy(project: Path, relative: str) -> Path:
+    """Move a file or folder of the project outside it, with the secret written into every
+    text file there, and put a symbolic link in its place."""
+    source = project / relative
+    target = project.parent / "outside" / relative.replace("/", "_")
+    target.parent.mkdir(exist_ok=True)
+    shutil.move(source, target)
+    for path in [target, *target.rglob("*")] if target.is_dir() else [target]:
+        if path.is_file() and path.suffix in (".md", ".html", ".css", ".yaml"):
+            path.write_text(path.read_text().replace("Test Digest", SECRET) + f"\n{SECRET}\n")
+        elif path.is_file() and path.suffix == ".json":
+            path.write_text(path.read_text().replace("Open test petition", SECRET))
+    source.symlink_to(target)
+    return target
+
+
+ESCAPES = [
+    ("content/annual-report.md", "content/annual-report.md"),
+    ("content", "content"),
+    ("content/about.md", "content/about.md"),
+    ("sources.yaml", "sources.yaml"),
+    ("templates/base.html", "templates/base.html"),
+    ("templates/static/style.css", "templates/static/style.css"),
+    ("templates/static", "templates/static"),
+    ("templates", "templates"),
+    ("data/petitions/uk-parliament/100002.json", "data/petitions/uk-parliament/100002.json"),
+    ("data", "data"),
+]
+
+
+@pytest.mark.parametrize(("moved", "link"), ESCAPES, ids=[m for m, _ in ESCAPES])
+def test_no_link_can_make_the_build_read_a_file_outside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moved: str, link: str
+) -> None:
+    """A contributor's link to a file of the machine that builds the site is an error that
+    names the link, in build and check alike; nothing is written, and the secret is nowhere."""
+    project = tmp_path / "project"
+    shutil.copytree(TEST_DIGEST, project)
+    shutil.copytree(TEMPLATES, project / "templates")
+    _outside_copy(project, moved)
+    monkeypatch.chdir(project)
+    with pytest.raises(UserError) as caught:  # BuildFailed, or a template's own error
+        build(Path("sources.yaml"), out=tmp_path / "site", report=Report(), now=BUILT_AT)
+    errors = [d.format() for d in caught.value.diagnostics if d.severity.label == "error"]
+    assert errors and all(SECRET not in e for e in errors)
+    assert any(f"leads outside the project: {link} is a symbolic link to " in e
+               for e in errors), errors  # fmt: skip
+    assert not (tmp_path / "site").exists()
+    err = io.StringIO()
+    assert main(["check"], stderr=err) == 1
+    assert f"leads outside the project: {link} is a symbolic link to " in err.getvalue()
+    assert SECRET not in err.getvalue()
+
+
+SOCKETS: list[socket.socket] = []
+
+
+def _bound_socket(path: Path) -> None:
+    SOCKETS.append(socket.socket(socket.AF_UNIX))
+    SOCKETS[-1].bind(str(path))
+
+
+def test_a_fifo_no_source_uses_does_not_stop_the_build(test_digest: Path, tmp_path: Path) -> None:
+    os.mkfifo(test_digest.parent / "content" / "stray-pipe.md")
+    os.mkfifo(test_digest.parent / "data" / "petitions" / "uk-parliament" / "7.json")
+    assert build_digest(test_digest, tmp_path / "site").pages > 20
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (os.mkfifo, "'content/annual-report.md' is a FIFO (named pipe), not a regular file"),
+        (os.mkdir, "'content/annual-report.md' is a folder, not a file"),
+        (lambda p: _bound_socket(p), "'content/annual-report.md' is a socket, not a regular file"),
+    ],
+    ids=["a FIFO", "a folder", "a socket"],
+)  # fmt: skip
+def test_a_write_up_that_is_not_a_regular_file_is_refused_unopened(
+    test_digest: Path, tmp_path: Path, make: Any, message: str
+) -> None:
+    path = test_digest.parent / "content" / "annual-report.md"
+    path.unlink()
+    make(path)
+    try:
+        with pytest.raises(BuildFailed) as caught:
+            build_digest(test_digest, tmp_path / "site")
+    finally:
+        while SOCKETS:
+            SOCKETS.pop().close()
+    errors = [d.message for d in caught.value.diagnostics if d.severity.label == "error"]
+    assert errors == [f"sources[2].document: {message}"]
