@@ -1,7 +1,9 @@
 """Write the built site: guard every path, then swap a new folder in, or update in place.
 
 A first build (or one after the build cache was lost) builds the site in a new
-folder beside the output folder (``.site.new-*``), then swaps it in: on Linux in
+folder beside the output folder (``.site.new-*``, marked as the build's own by a
+``.research-digest-staging`` file, so that a killed build's leftovers can be told from
+a user's folder of a like name), then swaps it in: on Linux in
 one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames. When the
 build cache knows what the folder holds, only the files whose bytes changed are
 written, into a folder beside it, then each is moved into place, and the files no
@@ -21,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -33,6 +36,11 @@ from digest.model import OutputFile
 
 MARKER = ".research-digest"
 MARKER_TEXT = b"This folder is built by Research Digest and replaced by every build.\n"
+# Written first into every folder a build makes beside the output folder, so that only
+# those are ever removed as a killed build's leftovers, never a user's folder of the name.
+STAGING_MARKER = ".research-digest-staging"
+STAGING_TEXT = b"A folder Research Digest writes a site in before moving it into place.\n"
+_TEMP_NAME = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp adds to the prefix
 MAX_NAME_BYTES = 255
 
 
@@ -72,7 +80,7 @@ def _update_in_place(
     (and the next build deletes the folder); one killed while moving leaves every file
     whole, each the previous build's or this one's, and the next build replaces out."""
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = _staging_folder(out)
     except OSError as exc:
         raise _cannot_write(OutputError, where, exc) from exc
     try:
@@ -108,13 +116,14 @@ def _cannot_write(error: type[OutputError], where: Location, exc: OSError) -> Ou
 def _write_new_folder(files: Sequence[OutputFile], out: Path, where: Location) -> None:
     staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = _staging_folder(out)
         _chmod_like_a_new_folder(staging)
         for file in files:
             target = staging.joinpath(*PurePosixPath(file.path).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(file.content)
         (staging / MARKER).write_bytes(MARKER_TEXT)
+        (staging / STAGING_MARKER).unlink()  # now a site, which carries MARKER
         _swap_in(staging, out)
     except OSError as exc:
         if staging is not None:
@@ -216,12 +225,39 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def _staging_folder(out: Path) -> Path:
+    """A new folder beside out for the build to write in, marked as the build's own."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        (staging / STAGING_MARKER).write_bytes(STAGING_TEXT)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Delete staging folders a killed build left beside the output folder."""
+    """Delete the folders a killed build left beside the output folder, and only those: named
+    as the build names them, and holding the staging marker (a folder being written), or the
+    site's own marker (the previous site, moved aside or swapped out)."""
     for prefix in (f".{out.name}.new-", f".{out.name}.old-"):
         for leftover in out.parent.glob(prefix + "*"):
-            if leftover.is_dir() and not leftover.is_symlink():
+            if is_leftover(leftover, prefix):
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def is_leftover(folder: Path, prefix: str) -> bool:
+    """Tell whether folder is one a build made and left behind."""
+    if not _TEMP_NAME.fullmatch(folder.name.removeprefix(prefix)) or folder.is_symlink():
+        return False
+    for marker, text in ((STAGING_MARKER, STAGING_TEXT), (MARKER, MARKER_TEXT)):
+        path = folder / marker
+        try:
+            if not path.is_symlink() and path.is_file() and path.read_bytes() == text:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _chmod_like_a_new_folder(path: Path) -> None:

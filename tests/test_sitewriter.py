@@ -10,7 +10,14 @@ import pytest
 
 from digest.errors import OutputError
 from digest.model import OutputFile
-from digest.sitewriter import MARKER, check_output_paths, write_site
+from digest.sitewriter import (
+    MARKER,
+    MARKER_TEXT,
+    STAGING_MARKER,
+    STAGING_TEXT,
+    check_output_paths,
+    write_site,
+)
 from tests.conftest import read_tree
 
 SITE = [OutputFile("index.html", b"home"), OutputFile("sources/a/index.html", b"a")]
@@ -135,12 +142,58 @@ def test_a_symlinked_or_file_output_is_refused(tmp_path: Path) -> None:
         assert message in str(caught.value)
 
 
+def _folder(path: Path, files: dict[str, bytes]) -> Path:
+    path.mkdir()
+    for name, content in files.items():
+        (path / name).write_bytes(content)
+    return path
+
+
 def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
-    (tmp_path / ".site.new-abc123").mkdir()
-    (tmp_path / ".site.new-abc123" / "half.html").write_text("half")
-    (tmp_path / ".site.old-def456").mkdir()
+    _folder(tmp_path / ".site.new-abc12345", {STAGING_MARKER: STAGING_TEXT, "half.html": b"h"})
+    _folder(tmp_path / ".site.new-swapped_", {MARKER: MARKER_TEXT, "index.html": b"old"})
+    _folder(tmp_path / ".site.old-def45678", {MARKER: MARKER_TEXT, "index.html": b"old"})
     write_site(SITE, tmp_path / "site")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize(
+    ("name", "files"),
+    [
+        (".site.new-notes", {"notes.txt": b"mine"}),
+        (".site.new-abcdefgh", {"notes.txt": b"mine"}),  # a name like ours, no marker
+        (".site.old-backup12", {"index.html": b"a copy I made"}),
+        (".site.new-abcdefgh", {MARKER: b"not the build's text", "a": b"mine"}),
+        (".site.new-abcdefgh", {STAGING_MARKER: b"nor this", "a": b"mine"}),
+        (".site.new-abcdefghi", {STAGING_MARKER: STAGING_TEXT}),  # not a name mkdtemp makes
+        (".site.new-", {STAGING_MARKER: STAGING_TEXT}),
+    ],
+    ids=["another name", "no marker", "a copy of a site", "a marker of other text",
+         "a staging marker of other text", "a name too long", "no suffix"],
+)  # fmt: skip
+def test_a_users_folder_named_like_a_leftover_is_never_removed(
+    tmp_path: Path, name: str, files: dict[str, bytes]
+) -> None:
+    mine = _folder(tmp_path / name, files)
+    before = read_tree(mine)
+    write_site(SITE, tmp_path / "site")
+    write_site(SITE, tmp_path / "site", previous={})
+    assert read_tree(mine) == before
+
+
+def test_a_marker_that_is_a_link_does_not_make_a_leftover(tmp_path: Path) -> None:
+    (tmp_path / "real-marker").write_bytes(STAGING_TEXT)
+    mine = _folder(tmp_path / ".site.new-abcdefgh", {"a": b"mine"})
+    (mine / STAGING_MARKER).symlink_to(tmp_path / "real-marker")
+    write_site(SITE, tmp_path / "site")
+    assert (mine / "a").read_bytes() == b"mine"
+
+
+def test_the_staging_marker_is_never_published(tmp_path: Path) -> None:
+    write_site(SITE, tmp_path / "site")
+    write_site([*SITE, OutputFile("new.html", b"new")], tmp_path / "site",
+               previous={f.path: f.digest for f in SITE})  # fmt: skip
+    assert STAGING_MARKER not in read_tree(tmp_path / "site")
 
 
 def test_the_site_folder_is_readable_by_a_web_server(tmp_path: Path) -> None:
