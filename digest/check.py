@@ -16,6 +16,7 @@ import httpx
 
 from digest.diagnostics import Report
 from digest.externallinks import check_external, outside_links
+from digest.extra import clashes
 from digest.guard import check_output
 from digest.linkcheck import check_links
 from digest.lint import lint
@@ -50,6 +51,7 @@ def check(
     if all(s.id in digest.documents for s in digest.manifest.sources):  # else nothing renders
         rendered, others = render_site(inputs)
         files = (*rendered, *others)
+        clashes(inputs.extra, files, report)
         check_output(files, inputs.theme.folder, report)
         links = check_links(files, digest.manifest.site.base_url, report, shown_as="(site)")
     lint(digest, report, today=digest.built_at.date())

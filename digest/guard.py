@@ -92,8 +92,11 @@ def check_output(
 
 
 def file_problems(file: OutputFile) -> list[Problem]:
-    text = file.content.decode("utf-8")
-    return page_problems(text) if file.path.endswith(".html") else stylesheet_problems(text)
+    text = file.content.decode("utf-8", "replace")
+    if file.path.endswith(".html"):
+        # A file with no markup at all (an extra/ verification file) is inert text.
+        return page_problems(text) if "<" in text else []
+    return stylesheet_problems(text)
 
 
 def page_problems(html: str) -> list[Problem]:

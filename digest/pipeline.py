@@ -23,6 +23,7 @@ from digest.buildcache import (
 from digest.diagnostics import Diagnostic, Location, Report, Severity
 from digest.documents import load_about, load_documents
 from digest.errors import BuildFailed
+from digest.extra import EXTRA_DIR, clashes, load_extra
 from digest.feeds import render_feeds
 from digest.files import content_hash, tree_files
 from digest.guard import check_output
@@ -60,6 +61,7 @@ class Inputs:
 
     digest: Digest
     theme: Theme
+    extra: tuple[OutputFile, ...] = ()  # extra/: copied as they are to the site's root
 
 
 def build(
@@ -103,7 +105,9 @@ def build(
             )
             manifest_key = _manifest_key(manifest_path, hashes[str(manifest_path)], content)
             last = last_build_into(out, cache)
-            site_key = _site_key(hashes, set(map(str, content)), manifest_key, options)
+            extra = tree_files(root / EXTRA_DIR)  # copied, never shown: no page depends on them
+            site_key = _site_key(hashes, {*map(str, content), *map(str, extra)}, manifest_key,
+                                 options)  # fmt: skip
         if last is not None and last.fingerprint == fingerprint:
             report.extend(last.diagnostics)
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
@@ -111,6 +115,7 @@ def build(
                              strict=strict, now=built_at, timings=timings, cache=cache,
                              manifest_key=manifest_key, hashes=hashes, jobs=jobs)  # fmt: skip
         files, made_from = render_changed(inputs, site_key, last, out, timings, jobs)
+        clashes(inputs.extra, files, report)
         with timings.stage("guard"):  # no media, nothing from elsewhere
             guard(files, inputs.theme.folder, report, cache, jobs)
         stop_if_failed(report, strict)
@@ -245,7 +250,8 @@ def input_fingerprint(
     templates and the petition data, the options, and the program itself; and the hash
     of each of those files."""
     files = [manifest_path, *content, *tree_files(templates),
-             *tree_files(manifest_path.parent / CACHE_DIR)]  # fmt: skip
+             *tree_files(manifest_path.parent / CACHE_DIR),
+             *tree_files(manifest_path.parent / EXTRA_DIR)]  # fmt: skip
     hashes = cache.file_hashes(files)
     described = {"code": code_version(), "options": dict(options), "templates": str(templates),
                  "files": [[str(path), hashes[str(path)]] for path in files]}  # fmt: skip
@@ -297,7 +303,9 @@ def load_inputs(
     if not keep_going or theme is None:
         stop_if_failed(report, strict)
     assert theme is not None
-    return Inputs(Digest(manifest, documents, petitions, about, now or build_time()), theme)
+    extra = load_extra(manifest.root, report)
+    return Inputs(Digest(manifest, documents, petitions, about, now or build_time()), theme,
+                  extra)  # fmt: skip
 
 
 def load_manifest_cached(
@@ -348,13 +356,13 @@ def render_site(
         made += render_feeds(digest, unchanged)
     with timings.stage("data files"):
         made += data_files(digest, unchanged)
-    return made, list(theme.assets)
+    return made, [*theme.assets, *inputs.extra]
 
 
 def protected_paths(inputs: Inputs) -> list[Path]:
     """What the build reads, which the output folder must never overlap."""
     m = inputs.digest.manifest
-    return [m.path, m.content_dir, m.root / CACHE_DIR, inputs.theme.folder]
+    return [m.path, m.content_dir, m.root / CACHE_DIR, m.root / EXTRA_DIR, inputs.theme.folder]
 
 
 def stop_if_failed(report: Report, strict: bool) -> None:
