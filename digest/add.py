@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from digest.cleanup import STOPWORDS, content_words
+from digest.deadline import deadline
 from digest.diagnostics import Location, Report, Severity, did_you_mean
 from digest.errors import UserError
 from digest.extract import SourceFacts, read_page, read_text
@@ -41,6 +42,7 @@ from digest.yamlsource import load_yaml
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_PAGE_BYTES = 8 * 1024 * 1024
+PAGE_DEADLINE = 60.0  # seconds to read a page, whatever the server's pace
 MAX_ID_WORDS = 6
 MAX_TOPICS = 3
 TOPIC_SHARE = 0.5  # a topic is suggested when it scores at least half the best one
@@ -301,7 +303,7 @@ def _read(
 def fetch_page(client: httpx.Client, url: str) -> tuple[str, str, str]:
     """GET a page: return its final address, its content type and its text."""
     try:
-        with client.stream("GET", url, follow_redirects=True) as response:
+        with deadline(PAGE_DEADLINE), client.stream("GET", url, follow_redirects=True) as response:
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if response.status_code != 200:
                 raise AddError(f"{url} answered HTTP {response.status_code}")

@@ -27,6 +27,7 @@ import email.utils
 import enum
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from digest import __version__
+from digest.deadline import DeadlineTransport, deadline
 from digest.diagnostics import Report, Severity
 from digest.files import Refused, outside_of, read_input, remove_temp_files
 from digest.model import HistoryPoint, Manifest, Site, Source
@@ -49,6 +51,7 @@ from digest.petitioncache import (
     write_entry,
 )
 from digest.platforms import PLATFORMS, DataError, Platform
+from digest.platforms._json import loads
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -81,6 +84,7 @@ class FetchSettings:
     backoff: float = 1.0  # seconds before the first retry; doubles each time, plus jitter
     longest_wait: float = 120.0  # a longer Retry-After is not waited for: the fetch fails
     max_bytes: int = 4 * 1024 * 1024
+    deadline: float = 60.0  # seconds for one request, whatever the server's pace
     # For tests only: send a platform's requests to a loopback server instead.
     api_bases: Mapping[str, str] = field(default_factory=dict)
 
@@ -111,10 +115,11 @@ def new_client(
     settings: FetchSettings, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
     """An httpx client with the settings' timeouts, limits and User-Agent, no auto-redirects."""
+    limits = httpx.Limits(max_connections=settings.max_in_flight)
     return httpx.Client(
-        transport=transport,
+        transport=transport or DeadlineTransport(limits=limits),
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        limits=httpx.Limits(max_connections=settings.max_in_flight),
+        limits=limits,
         headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
         follow_redirects=False,
     )
@@ -252,8 +257,12 @@ class _PetitionFetch:
     def ask(self, cached: CacheEntry | None) -> Outcome:
         url = self.start_url(cached)
         headers = {}
-        if cached and cached.status == "ok" and cached.last_modified and cached.response:
-            headers["If-Modified-Since"] = cached.last_modified
+        if cached and cached.status == "ok" and cached.response:
+            # what the cache holds is sent back only if it is what a server may send
+            if http_date(cached.last_modified):
+                headers["If-Modified-Since"] = cached.last_modified or ""
+            if entity_tag(cached.etag):
+                headers["If-None-Match"] = cached.etag or ""
         status, final_url, response_headers, body = self.get(url, headers)
         if status == 304:
             return Outcome.UNCHANGED
@@ -277,9 +286,11 @@ class _PetitionFetch:
         if kind != "application/json":
             raise _Failure(f"expected JSON, got {kind or 'no content type'!r} (an error page?)")
         try:
-            document = json.loads(body)
+            document = loads(body.decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise _Failure(f"the response is not valid JSON ({exc})") from None
+        except DataError as exc:
+            raise _Failure(f"the response is refused: {exc}") from None
         try:
             data = self.platform.parse(document, self.number)
         except DataError as exc:
@@ -289,7 +300,8 @@ class _PetitionFetch:
         now = self.shared.clock()
         write_entry(self.root, CacheEntry(
             self.platform.id, self.number, url, "ok", now,
-            headers.get("last-modified"), None, document,
+            http_date(headers.get("last-modified")), None, document,
+            etag=entity_tag(headers.get("etag")),
         ))  # fmt: skip
         if data.signature_count is not None:  # an API response always has one
             point = HistoryPoint(data.updated_at or now, data.signature_count)
@@ -384,7 +396,11 @@ class _PetitionFetch:
         """Send one GET; read at most max_bytes of the body."""
         limit = self.shared.settings.max_bytes
         request = self.shared.client.build_request("GET", url, headers=headers)
-        response = self.shared.client.send(request, stream=True)
+        with deadline(self.shared.settings.deadline):
+            return self.read(self.shared.client.send(request, stream=True), limit)
+
+    def read(self, response: httpx.Response, limit: int) -> tuple[int, httpx.Headers, bytes]:
+        """Read at most limit bytes of a response's body, and close it."""
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
@@ -448,6 +464,27 @@ class _PetitionFetch:
     @property
     def label(self) -> str:
         return self.platform.label(self.number)
+
+
+_HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+_ENTITY_TAG = re.compile(r'(W/)?"[\x21\x23-\x7e]{0,200}"')
+
+
+def http_date(value: str | None) -> str | None:
+    """A Last-Modified value as HTTP writes one (IMF-fixdate), else None: anything else
+    stored and sent back as If-Modified-Since could break every later fetch."""
+    if value is None or not _HTTP_DATE.fullmatch(value):
+        return None
+    try:
+        email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def entity_tag(value: str | None) -> str | None:
+    """An ETag as HTTP writes one ("..." or W/"..."), else None."""
+    return value if value is not None and _ENTITY_TAG.fullmatch(value) else None
 
 
 def _retry_after(headers: httpx.Headers, now: dt.datetime) -> float | None:

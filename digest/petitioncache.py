@@ -56,6 +56,7 @@ from digest.model import (
     Source,
 )
 from digest.platforms import PLATFORMS, DataError, Platform
+from digest.platforms._json import loads
 
 CACHE_DIR = Path("data", "petitions")
 CACHE_FORMAT = 1
@@ -98,6 +99,7 @@ class CacheEntry:
     response: object  # the API's JSON; None once removed
     note: str | None = None  # what is known of a copy no fetch of ours made
     page: PageCopy | None = None  # figures read from a page, where no response is stored
+    etag: str | None = None  # the response's ETag, sent back as If-None-Match
 
     def to_json(self) -> bytes:
         envelope: dict[str, object] = {
@@ -111,6 +113,8 @@ class CacheEntry:
             "last_modified": self.last_modified,
             "response": self.response,
         }
+        if self.etag is not None:
+            envelope["etag"] = self.etag
         if self.note is not None:
             envelope["note"] = self.note
         if self.page is not None:
@@ -132,7 +136,7 @@ def history_path(root: Path, platform: str, number: int) -> Path:
 
 def parse_entry(text: str, platform: str, number: int) -> CacheEntry:
     """Check a cache file's text; raise DataError (or JSONDecodeError) if it is unusable."""
-    envelope = json.loads(text)
+    envelope = loads(text)
     if not isinstance(envelope, dict):
         raise DataError("the cache file is not a JSON object")
     if envelope.get("format") != CACHE_FORMAT:
@@ -163,6 +167,7 @@ def parse_entry(text: str, platform: str, number: int) -> CacheEntry:
         status_since=_read_timestamp(envelope, "status_since"),
         response=envelope["response"],
         note=note if isinstance(note, str) else None,
+        etag=envelope["etag"] if isinstance(envelope.get("etag"), str) else None,
         page=None if page is None else _read_page(page),
     )
 

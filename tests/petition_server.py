@@ -28,6 +28,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
     truncate_to: int | None = None  # announce the whole body, send only this many bytes
+    trickle: float = 0.0  # seconds between bytes: the whole answer, headers too, a byte at a time
 
     @classmethod
     def json(cls, document: Any, last_modified: str | None = None, **kwargs: Any) -> Reply:
@@ -106,6 +107,9 @@ class PetitionServer:
 
             def answer(self, reply: Reply) -> None:
                 time.sleep(reply.delay + server.latency)
+                if reply.trickle:
+                    self.trickle(reply)
+                    return
                 since = self.headers.get("If-Modified-Since")
                 if reply.status == 200 and since and since == reply.headers.get("Last-Modified"):
                     self.send_response(304)
@@ -126,6 +130,20 @@ class PetitionServer:
                     return  # the client gave up (a timeout): nothing more to say
                 if reply.truncate_to is not None:
                     self.close_connection = True
+
+            def trickle(self, reply: Reply) -> None:
+                head = [f"HTTP/1.1 {reply.status} OK", f"Content-Type: {reply.content_type}",
+                        f"Content-Length: {len(reply.body)}", "Connection: close",
+                        *(f"{k}: {v}" for k, v in reply.headers.items())]  # fmt: skip
+                raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body
+                self.close_connection = True
+                for byte in raw:
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except (BrokenPipeError, ConnectionResetError):
+                        return
+                    time.sleep(reply.trickle)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: the tests read self.requests instead

@@ -288,6 +288,39 @@ FAULTS = {
     "403": Fault([Reply(status=403)], Outcome.FAILED,
                  "refused (403): the platform may be blocking this client; no more requests go "
                  "to it this run; the last good copy is kept"),
+    # Numbers, nesting and pace: bounded, whatever a server sends.
+    "a number of 5,000 digits": Fault(
+        [Reply(body=json.dumps(DOCUMENT).replace("9999", "9" * 5000).encode())],
+        Outcome.FAILED, "the response is refused: a number of 5,000 digits; the last good copy "
+        "is kept"),
+    "a count beyond any petition": Fault(
+        [Reply.json(api.uk(700001, "open", 10**13))], Outcome.FAILED,
+        "the response does not have the expected shape: attributes.signature_count is "
+        "10000000000000, "
+        "expected a whole number up to 1,000,000,000,000; the last good copy is kept"),
+    "a negative count": Fault(
+        [Reply.json(api.uk(700001, "open", -1))], Outcome.FAILED,
+        "the response does not have the expected shape: attributes.signature_count is -1, "
+        "expected a "
+        "whole number up to 1,000,000,000,000; the last good copy is kept"),
+    "an infinite number": Fault(
+        [Reply(body=json.dumps(DOCUMENT).replace("9999", "1e999").encode())], Outcome.FAILED,
+        "the response is refused: the number 1e999 is too large; the last good copy is kept"),
+    "NaN": Fault(
+        [Reply(body=json.dumps(DOCUMENT).replace("9999", "NaN").encode())], Outcome.FAILED,
+        "the response is refused: NaN is not a number JSON allows; the last good copy is kept"),
+    "nested 100,000 deep": Fault(
+        [Reply(body=b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")], Outcome.FAILED,
+        "the response is refused: the JSON is nested more than 32 levels deep; the last good "
+        "copy is kept"),
+    "nested 33 deep": Fault(
+        [Reply(body=b'{"data": ' + b'{"a": ' * 32 + b"1" + b"}" * 33)], Outcome.FAILED,
+        "the response is refused: the JSON is nested more than 32 levels deep; the last good "
+        "copy is kept"),
+    "one byte at a time": Fault(
+        [Reply(body=json.dumps(DOCUMENT).encode(), trickle=0.02)], Outcome.FAILED,
+        "gave up after 2 attempts: timed out; the last good copy is kept",
+        settings={"read_timeout": 5.0, "deadline": 0.5, "attempts": 2}),
 }  # fmt: skip
 
 
@@ -298,6 +331,7 @@ def test_after_a_fault_the_cache_is_good_and_the_site_builds(
     fault = FAULTS[name]
     fetch(digest, server, only=("uk-open",))
     last_good = cached(digest, "uk-open")
+    last_bytes = cache_bytes(digest)
     server.script("/petitions/700001.json", *fault.replies)
     if name == "redirect loop":  # ... and back again
         server.script("/archived/petitions/700001.json", Reply.redirect("/petitions/700001.json"))
@@ -323,6 +357,7 @@ def test_after_a_fault_the_cache_is_good_and_the_site_builds(
             assert envelope["status"] == "removed" and envelope["response"] is None
         else:
             assert envelope == last_good
+            assert cache_bytes(digest) == last_bytes  # byte for byte, history included
     if fault.waits is not None:
         assert run.waits == fault.waits
     assert ">An open UK petition</h1>" in builds(digest, tmp_path)
@@ -542,3 +577,66 @@ def test_a_cache_folder_that_leads_outside_the_project_is_never_used(
         f"{place.resolve()}; nothing is read from it or written to it"
     ]
     assert read_tree(outside) == before and server.requests == []
+
+
+def test_lone_surrogates_and_control_characters_never_reach_the_cache_or_a_page(
+    digest: Path, server: PetitionServer, tmp_path: Path
+) -> None:
+    document = api.uk(700001, "open", 10, action="An open UK petition\ud800 with\x01 dirt\x1f")
+    document["data"]["attributes"]["background"] = "\udfff\x00"
+    server.script("/petitions/700001.json", Reply.json(document))
+    run = fetch(digest, server, only=("uk-open",))
+    assert run.results == {"uk-open": Outcome.UPDATED}
+    raw = cache_path(digest.parent, "uk-parliament", 700001).read_bytes()
+    text = raw.decode("utf-8")  # strict: a lone surrogate could not be written as UTF-8
+    assert "\\ud800" not in text and "\\u0001" not in text and "\\u0000" not in text
+    attributes = cached(digest, "uk-open")["response"]["data"]["attributes"]
+    assert (attributes["action"], attributes["background"]) == (
+        "An open UK petition\ufffd with dirt", "\ufffd",
+    )  # fmt: skip
+    assert "An open UK petition\ufffd with dirt" in builds(digest, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("last_modified", "etag", "stored"),
+    [
+        ("Fri, 06 Feb 2026 09:00:00 GMT", '"abc-123"', ("Fri, 06 Feb 2026 09:00:00 GMT",
+                                                       '"abc-123"')),
+        ("Fri, 06 Feb 2026 09:00:00 GMT", 'W/"weak"', ("Fri, 06 Feb 2026 09:00:00 GMT",
+                                                      'W/"weak"')),
+        ("yesterday", "no-quotes", (None, None)),
+        ("Fri, 06 Feb 2026 09:00:00 GMT junk", '"a" "b"', (None, None)),
+        ("Fri, 31 Feb 2026 09:00:00 GMT", '"' + "x" * 300 + '"', (None, None)),
+        ("Mon, 06 Feb 2026 09:00:00 +0000", '"caf\u00e9"', (None, None)),
+    ],
+)  # fmt: skip
+def test_only_valid_validators_are_stored_and_sent_back(
+    digest: Path, server: PetitionServer, last_modified: str, etag: str,
+    stored: tuple[str | None, str | None],
+) -> None:  # fmt: skip
+    reply = Reply(body=json.dumps(DOCUMENT).encode(),
+                  headers={"Last-Modified": last_modified, "ETag": etag})  # fmt: skip
+    server.script("/petitions/700001.json", reply)
+    assert fetch(digest, server, only=("uk-open",)).results == {"uk-open": Outcome.UPDATED}
+    envelope = cached(digest, "uk-open")
+    assert (envelope["last_modified"], envelope.get("etag")) == stored
+    fetch(digest, server, only=("uk-open",))
+    sent = server.hits("/petitions/700001.json")[-1].headers
+    assert (sent.get("If-Modified-Since"), sent.get("If-None-Match")) == stored
+
+
+@pytest.mark.parametrize("bad", ["Fri, 06 Feb 2026 09:00:00 GMT\r\nX-Evil: 1", "caf\u00e9",
+                                 "\u2028", "x" * 10_000])  # fmt: skip
+def test_a_bad_validator_stored_before_never_breaks_a_later_fetch(
+    digest: Path, server: PetitionServer, bad: str
+) -> None:
+    """One bad header stored once broke every later fetch of that petition."""
+    fetch(digest, server, only=("uk-open",))
+    path = cache_path(digest.parent, "uk-parliament", 700001)
+    envelope = json.loads(path.read_text())
+    path.write_text(json.dumps({**envelope, "last_modified": bad, "etag": bad}))
+    for _ in range(2):
+        run = fetch(digest, server, only=("uk-open",))
+        assert run.results["uk-open"] in (Outcome.UPDATED, Outcome.UNCHANGED)
+        sent = server.hits("/petitions/700001.json")[-1].headers
+        assert "If-Modified-Since" not in sent and "If-None-Match" not in sent
