@@ -10,7 +10,7 @@ BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 # apt-get needs root: sudo unless we are root already (as in CI containers)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve refresh test lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
+.PHONY: site serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
 
 help:
 	@echo "make site         install into .venv/, then build site/ from sources.yaml, content/ and"
@@ -18,6 +18,7 @@ help:
 	@echo "make serve        serve a copy on http://127.0.0.1:8000/, rebuilt on every change (site/ is left alone)"
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
+	@echo "make test-quick   lint and the tests of seconds: no browser, kill -9 or XSS corpus"
 	@echo "make lint         ruff and mypy only"
 	@echo "make fuzz         run the property tests with 10,000 examples each, and report them"
 	@echo "make browser-deps install what the browser tests use: Chromium, a JRE (Debian), npm packages"
@@ -48,6 +49,10 @@ refresh: $(VENV)/.installed
 	$(PY) build.py fetch
 
 test: lint pytest
+
+# While working: 'make test' (and CI) still runs everything.
+test-quick: lint $(VENV)/.installed-test
+	$(BIN)/pytest -m "not slow and not browser"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -247,17 +247,29 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def is_leftover(folder: Path, prefix: str) -> bool:
-    """Tell whether folder is one a build made and left behind."""
+    """Tell whether folder is one a build made and left behind: named as mkdtemp names it,
+    and empty (killed before its marker was written), or holding only a marker cut short,
+    or holding the staging marker or the site's own."""
     if not _TEMP_NAME.fullmatch(folder.name.removeprefix(prefix)) or folder.is_symlink():
         return False
-    for marker, text in ((STAGING_MARKER, STAGING_TEXT), (MARKER, MARKER_TEXT)):
-        path = folder / marker
-        try:
-            if not path.is_symlink() and path.is_file() and path.read_bytes() == text:
-                return True
-        except OSError:
-            continue
-    return False
+    try:
+        names = {path.name for path in folder.iterdir()}
+        if not names:
+            return True
+        if names == {STAGING_MARKER} and STAGING_TEXT.startswith(_marker(folder, STAGING_MARKER)):
+            return True
+        markers = ((STAGING_MARKER, STAGING_TEXT), (MARKER, MARKER_TEXT))
+        return any(_marker(folder, marker) == text for marker, text in markers)
+    except OSError:
+        return False
+
+
+def _marker(folder: Path, name: str) -> bytes:
+    """A marker file's bytes; a sentinel that matches no text if it is not a plain file."""
+    path = folder / name
+    if path.is_symlink() or not path.is_file():
+        return b"\0not a marker"
+    return path.read_bytes()[: len(STAGING_TEXT) + len(MARKER_TEXT)]
 
 
 def _chmod_like_a_new_folder(path: Path) -> None:

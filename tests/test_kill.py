@@ -1,7 +1,12 @@
-"""kill -9 at random moments during 'build' and 'fetch', 50 times each: afterwards every file
-of the site is whole (the previous build's or the new one's, never half of one), the build
-cache and the petition cache are valid, and the next run succeeds, leaves no temporary
-file behind, and makes exactly what a build from nothing makes."""
+"""kill -9 in the middle of 'build' and 'fetch', 50 times each: afterwards every file of the
+site is whole (the previous build's or the new one's, never half of one), the build cache
+and the petition cache are valid, and the next run succeeds, leaves no temporary file
+behind, and makes exactly what a build from nothing makes.
+
+Where each run is killed does not depend on the machine's speed: the program runs under a
+wrapper that counts its file operations (writes, renames, flushes, removals) and kills the
+process at a chosen one, picked at random among those an undisturbed run of the same work
+makes. So every run is killed, and at a place where it is changing files."""
 
 from __future__ import annotations
 
@@ -14,7 +19,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -30,8 +34,9 @@ from tests.conftest import BUILT_AT_EPOCH, REPO
 from tests.digests import write_petition_digest
 from tests.petition_server import PetitionServer, Reply, running
 
+pytestmark = pytest.mark.slow
+
 KILLS = 50
-BUILD = [sys.executable, str(REPO / "build.py")]
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -40,18 +45,51 @@ def _files(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
 
 
-def _killed(command: list[str], cwd: Path, delay: float) -> bool:
-    """Run command and kill -9 it after delay seconds; True if it was still running."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILT_AT_EPOCH}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        process.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        return True
-    return False
+# Run the program as build.py does, after wrapping the functions through which it changes
+# files so that the process kills itself (SIGKILL: no cleanup runs) at the KILL_AT-th call,
+# and writes how many calls it made to COUNT_TO when it ends undisturbed.
+WRAPPER = r"""
+import atexit, os, pathlib, shutil, signal, sys, threading
+kill_at, count_to = int(os.environ.get("KILL_AT", "0")), os.environ.get("COUNT_TO")
+calls, lock = [0], threading.Lock()
+def hit():
+    with lock:
+        calls[0] += 1
+        if calls[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+def wrap(owner, name):
+    real = getattr(owner, name)
+    def wrapped(*args, **kwargs):
+        hit()
+        return real(*args, **kwargs)
+    setattr(owner, name, wrapped)
+for owner, name in [(os, "replace"), (os, "rename"), (os, "write"), (os, "fsync"),
+                    (os, "unlink"), (os, "rmdir"), (os, "mkdir"), (shutil, "rmtree"),
+                    (pathlib.Path, "write_bytes"), (pathlib.Path, "replace"),
+                    (pathlib.Path, "rename"), (pathlib.Path, "unlink")]:
+    wrap(owner, name)
+if count_to:
+    atexit.register(lambda: pathlib.Path(count_to).write_text(str(calls[0])))
+sys.argv = ["build.py", *sys.argv[1:]]
+from digest.cli import main
+raise SystemExit(main())
+"""
+BUILD = [sys.executable, "-c", WRAPPER]
+
+
+def _run_killed_at(command: list[str], cwd: Path, at: int) -> int | None:
+    """Run command, to be killed (-9) at its at-th file operation (0: never). Return None if
+    it was killed there, else how many file operations it made."""
+    counted = cwd.parent / "operations"
+    counted.unlink(missing_ok=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILT_AT_EPOCH, "PYTHONPATH": str(REPO),
+           "KILL_AT": str(at), "COUNT_TO": str(counted)}  # fmt: skip
+    process = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, timeout=300)  # fmt: skip
+    if process.returncode == -signal.SIGKILL:
+        return None
+    assert process.returncode == 0
+    return int(counted.read_text())
 
 
 def _run(*argv: str) -> tuple[int, str]:
@@ -102,26 +140,30 @@ def test_a_build_killed_at_any_moment_loses_nothing(
     manifest = write_digest(root, 60, topics=6, petitions=6)
     shutil.copytree(REPO / "templates", root / "templates")  # the edits change one
     out = root / "site"
-    command = [*BUILD, "build", "--manifest", str(manifest), "--out", str(out), "--quiet"]
+    command = [*BUILD, "build", "--manifest", str(manifest), "--out", str(out), "--quiet",
+               "--jobs", "1"]  # one process: the wrapper counts its operations  # fmt: skip
     assert _run("build", "--manifest", str(manifest), "--out", str(out))[0] == 0
     edits, rng = _edits(root), random.Random(7)
-    durations = []  # how long a build takes after each kind of edit, undisturbed
+    operations = []  # how many file operations a build makes after each kind of edit
     for number, edit in enumerate(edits):
         edit(1000 + number)
-        started = time.perf_counter()
-        assert not _killed(command, root, 120)
-        durations.append(time.perf_counter() - started)
+        made = _run_killed_at(command, root, 0)
+        assert made is not None and made > 5
+        operations.append(made)
     outcomes: Counter[str] = Counter()
     kills = n = 0
-    while kills < KILLS:  # builds that finish before their kill do not count
+    while kills < KILLS:
         n += 1
-        assert n <= 3 * KILLS, outcomes
+        assert n <= 2 * KILLS, outcomes  # the same seed kills the same runs on any machine
         before = _files(out)
-        edits[n % len(edits)](n)
-        duration = durations[n % len(edits)]  # half the kills late, where files are written
-        delay = rng.uniform(0.05, duration) if n % 2 else rng.uniform(duration * 0.8, duration)
-        killed = _killed(command, root, delay)
-        kills += killed
+        kind = n % len(edits)
+        edits[kind](n)
+        made = _run_killed_at(command, root, rng.randint(1, operations[kind]))
+        if made is not None:  # this edit made fewer operations: finished; learn the count
+            operations[kind] = made
+            outcomes["finished before the kill"] += 1
+            continue
+        kills += 1
         after_kill = _files(out)
         if _leftovers(root):
             outcomes["left temporary files"] += 1
@@ -133,9 +175,7 @@ def test_a_build_killed_at_any_moment_loses_nothing(
         torn = [path for path, digest in after_kill.items()
                 if digest not in (before.get(path), recovered.get(path))]  # fmt: skip
         assert torn == [], n
-        if not killed:
-            outcomes["finished before the kill"] += 1
-        elif after_kill == before:
+        if after_kill == before:
             outcomes["the previous site, untouched"] += 1
         elif after_kill == recovered:
             outcomes["the new site, whole"] += 1
@@ -187,19 +227,12 @@ def test_a_fetch_killed_at_any_moment_loses_nothing(
         base = ["--api-base", f"uk-parliament={server.base_url}"]
         command = [*BUILD, "fetch", "--manifest", str(root / "sources.yaml"), "--quiet", *base]
         _script(server, 0)
-        started = time.perf_counter()
-        assert not _killed(command, root, 60)
-        duration = time.perf_counter() - started
+        operations = _run_killed_at(command, root, 0)
+        assert operations is not None and operations > PETITIONS
         assert _petition_files_are_valid(root) == PETITIONS
-        kills = n = 0
-        while kills < KILLS:  # fetches that finish before their kill do not count
-            n += 1
-            assert n <= 3 * KILLS, outcomes
+        for n in range(1, KILLS + 1):
             _script(server, n)
-            if _killed(command, root, rng.uniform(0.05, duration)):
-                kills += 1
-            else:
-                outcomes["finished before the kill"] += 1
+            assert _run_killed_at(command, root, rng.randint(1, operations)) is None, n
             if _leftovers(root):
                 outcomes["left temporary files"] += 1
             assert _petition_files_are_valid(root) == PETITIONS  # every file whole, every time
@@ -207,4 +240,4 @@ def test_a_fetch_killed_at_any_moment_loses_nothing(
             assert code == 0, said
             assert _leftovers(root) == []
             assert _petition_files_are_valid(root) == PETITIONS
-    print(f"\n{n} fetches, {kills} killed: {dict(outcomes)}")
+    print(f"\n{KILLS} fetches killed: {dict(outcomes)}")

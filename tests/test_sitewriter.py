@@ -153,6 +153,8 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     _folder(tmp_path / ".site.new-abc12345", {STAGING_MARKER: STAGING_TEXT, "half.html": b"h"})
     _folder(tmp_path / ".site.new-swapped_", {MARKER: MARKER_TEXT, "index.html": b"old"})
     _folder(tmp_path / ".site.old-def45678", {MARKER: MARKER_TEXT, "index.html": b"old"})
+    _folder(tmp_path / ".site.new-killed01", {})  # killed before its marker was written
+    _folder(tmp_path / ".site.new-killed02", {STAGING_MARKER: STAGING_TEXT[:9]})  # while
     write_site(SITE, tmp_path / "site")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -167,9 +169,11 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
         (".site.new-abcdefgh", {STAGING_MARKER: b"nor this", "a": b"mine"}),
         (".site.new-abcdefghi", {STAGING_MARKER: STAGING_TEXT}),  # not a name mkdtemp makes
         (".site.new-", {STAGING_MARKER: STAGING_TEXT}),
+        (".site.new-abcdefgh", {STAGING_MARKER: STAGING_TEXT[:9], "a": b"mine"}),
     ],
     ids=["another name", "no marker", "a copy of a site", "a marker of other text",
-         "a staging marker of other text", "a name too long", "no suffix"],
+         "a staging marker of other text", "a name too long", "no suffix",
+         "a marker cut short among other files"],
 )  # fmt: skip
 def test_a_users_folder_named_like_a_leftover_is_never_removed(
     tmp_path: Path, name: str, files: dict[str, bytes]

@@ -23,6 +23,8 @@ from tests.conftest import build_digest
 from tests.hostile import FIELD_LIMITS, TEXT_FIELDS, live_markup_problems, write_corpus_digest
 from tests.xss_corpus import EVIL, MARK, Payload, corpus
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
