@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from digest.model import PartialDate
+from digest.model import Organisation, PartialDate, Person, doi_url
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,23 @@ def test_partial_dates_order_by_year_then_month_then_day() -> None:
     assert [d.iso() for d in sorted(dates, key=PartialDate.earliest)] == [
         "2025", "2026-01", "2026-01-09", "2026-02-01",
     ]  # fmt: skip
+
+
+def test_authors_are_named_as_readers_and_reference_lists_write_them() -> None:
+    assert (Person("Hern", "Alex").name, Person("Hern", "Alex").inverted) == (
+        "Alex Hern", "Hern, Alex")  # fmt: skip
+    assert (Person("Madonna").name, Person("Madonna").inverted) == ("Madonna", "Madonna")
+    assert Organisation("Ofcom, the regulator").inverted == "Ofcom, the regulator"
+
+
+@pytest.mark.parametrize(
+    ("doi", "url"),
+    [
+        ("10.5555/charity.2025_01", "https://doi.org/10.5555/charity.2025_01"),
+        ("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O",
+         "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-O"),
+        ("10.5555/a#b?c%d\"e é", "https://doi.org/10.5555/a%23b%3Fc%25d%22e%20%C3%A9"),
+    ],
+)  # fmt: skip
+def test_a_doi_link_encodes_what_a_url_cannot_carry(doi: str, url: str) -> None:
+    assert doi_url(doi) == url
