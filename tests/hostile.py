@@ -23,6 +23,7 @@ from tests.xss_corpus import EVIL, corpus
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src="https://evil.test/x.png" onerror="alert(1)">'
 JS = "javascript:alert(1)"
+HOSTILE_DOI = "10.5555/\"><script>alert('doi')</script><img/src=x/onerror=alert(1)>"
 
 HOSTILE_MARKDOWN = f"""## Hostile
 
@@ -63,6 +64,12 @@ def write_hostile_digest(root: Path) -> Path:
     ):
         key, value = old.split(": ", 1)
         text = text.replace(old, f"{key}: {json.dumps(value + ' ' + SCRIPT + IMG + JS)}")
+    text = text.replace(  # the DOI's pattern lets markup through: it has no space
+        "    document: content/regulator-statement.md\n",
+        "    document: content/regulator-statement.md\n"
+        f"    doi: {json.dumps(HOSTILE_DOI)}\n    authors:\n      - {json.dumps(SCRIPT + IMG)}\n"
+        f"      - {{family: {json.dumps('Doe' + SCRIPT)}, given: {json.dumps(JS + IMG)}}}\n",
+    )
     manifest.write_text(text)
     for doc in (root / "content").glob("*.md"):
         doc.write_text(doc.read_text() + "\n" + HOSTILE_MARKDOWN)
@@ -123,7 +130,7 @@ def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
             "url": f"{EVIL}/\"><script>__xss({n})</script>", "publisher": text,
             "published": "2026-01-05", "added": "2026-01-06",
             "topics": ["alpha"], "document": f"content/corpus-{n:02d}.md", "summary": text,
-            "content_note": text,
+            "content_note": text, "authors": [text, {"family": text, "given": text}],
         })  # fmt: skip
         inline = " and ".join(share)
         body = "\n\n".join(share)
@@ -143,6 +150,15 @@ def _inject(entry: dict[str, object], text: str) -> None:
             entry[key] = f"{value} {text}"
         elif isinstance(value, dict):
             _inject(value, text)
+        elif key == "authors" and isinstance(value, list):
+            entry[key] = [_hostile_name(name, text) for name in value]
+
+
+def _hostile_name(name: object, text: str) -> object:
+    """An author with text added to each of its names."""
+    if isinstance(name, dict):
+        return {part: f"{value} {text}" for part, value in name.items()}
+    return f"{name} {text}"
 
 
 def _inject_api(path: Path, text: str) -> list[str]:

@@ -20,7 +20,12 @@ from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
 from tests.browser import Watch, launched, open_page, serving
 from tests.conftest import build_digest
-from tests.hostile import TEXT_FIELDS, live_markup_problems, write_corpus_digest
+from tests.hostile import (
+    CORPUS_SOURCES,
+    TEXT_FIELDS,
+    live_markup_problems,
+    write_corpus_digest,
+)
 from tests.xss_corpus import EVIL, MARK, Payload, corpus
 
 if TYPE_CHECKING:
@@ -91,6 +96,9 @@ def test_every_text_field_holds_the_whole_corpus(built: Corpus) -> None:
     texts = [site.title, site.description, site.content_note or ""]
     texts += [t for topic in manifest.topics for t in (topic.title, topic.summary)]
     texts += [t for s in manifest.sources for t in (s.title, s.summary, s.publisher or "")]
+    names = [author.name for s in manifest.sources for author in s.authors]
+    assert len(names) == 3 + 2 * CORPUS_SOURCES  # the test digest's three, and the corpus's
+    assert all(last in name for name in names[:3])
     assert all(last in text for text in texts[:3] + texts[3 : 3 + 2 * len(manifest.topics)])
     assert sum(last in text for text in texts) > 40
     assert {"title", "summary", "publisher", "content_note", "description"} <= TEXT_FIELDS
