@@ -140,10 +140,10 @@ def csl(source: Source, site: Site) -> dict[str, Any]:
 
 def csl_name(author: Author) -> dict[str, str]:
     """A CSL name: family and given names, or a literal one (an organisation's)."""
-    if isinstance(author, Person):
-        return {"family": author.family, "given": author.given} if author.given else {
-            "family": author.family}  # fmt: skip
-    return {"literal": author.name}
+    if not isinstance(author, Person):
+        return {"literal": author.name}
+    name = {"family": author.family}
+    return (name | {"given": author.given}) if author.given else name
 
 
 def csl_json(source: Source, site: Site) -> str:
@@ -155,7 +155,8 @@ def formatted(source: Source, site: Site) -> str:
     (the DOI's, where it has one), and where the digest summarises it."""
     who = author_list(source.authors) or source.publisher or "Publisher unknown"
     date = source.published.human() if source.published else "date unknown"
-    outlet = f" {source.publisher}." if source.authors and source.publisher else ""
+    named = {author.name for author in source.authors}  # APA names an author-publisher once
+    outlet = f" {source.publisher}." if named and source.publisher not in named | {None} else ""
     where = source.doi_url or source.url or "address not known"
     return (f"{who} ({date}). \u201c{source.title}.\u201d{outlet} {where}. Summarised in "
             f"{site.title}, {page_url(site, source)}.")  # fmt: skip
@@ -164,7 +165,9 @@ def formatted(source: Source, site: Site) -> str:
 def author_list(authors: tuple[Author, ...]) -> str:
     """Names as a reader writes them: 'Alex Hern', 'A and B', 'A, B and C'."""
     shown = [author.name for author in authors]
-    return " and ".join(filter(None, (", ".join(shown[:-1]), *shown[-1:])))
+    if len(shown) < 2:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def meta_tags(source: Source) -> list[tuple[str, str]]:

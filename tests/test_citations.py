@@ -311,6 +311,10 @@ def test_formatted_citation_names_the_authors_then_the_publisher_and_the_doi() -
         "A Charity. https://doi.org/10.5555/charity.2025_01. "
         "Summarised in Test Digest, https://digest.test/sub/path/sources/annual-report/."
     )
+    assert citations.formatted(ORGANISATION_REPORT, SITE).startswith(
+        "Internet Watch Foundation (2025). \u201cAI-generated child sexual abuse material: the "
+        "UK picture.\u201d https://charity.test/report.pdf."  # the publisher is not named twice
+    )
     three = (Person("Hern", "Alex"), Person("Milmo"), Organisation("Ofcom"))
     assert citations.author_list(three) == "Alex Hern, Milmo and Ofcom"
 
