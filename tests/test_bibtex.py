@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from pybtex.database import parse_string
 
 from digest import bibtex
 from digest.model import Author, Organisation, Person
-from tests.strategies import printable
-
-# What LaTeX prints for each command and escape the module writes: written here from LaTeX's
-# own definitions, not from the module, so that a wrong escape reads back wrong.
-LATEX_MEANING = {
-    "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
-    "textasciitilde": "~", "textasciicircum": "^", "textless": "<", "textgreater": ">",
-    "textbar": "|", "&": "&", "%": "%", "$": "$", "#": "#", "_": "_",
-}  # fmt: skip
-# Characters LaTeX treats specially outside a command, and the pairs TeX's fonts make into
-# ligatures (an en dash, curly quotes, inverted marks): none may reach a field as themselves.
-LATEX_ACTIVE = re.compile(r"[~^$&%#_<>|]|--|``|''|,,|[!?]`")
-
-
-def read_back(latex: str) -> str:
-    """The text LaTeX prints for a field's value: commands replaced by what they print,
-    grouping braces dropped. Fails on anything LaTeX would not print as written."""
-    out, depth, i = [], 0, 0
-    while i < len(latex):
-        char = latex[i]
-        if char == "\\":
-            command = re.match(r"[a-z]+|.", latex[i + 1 :])
-            assert command is not None and command.group() in LATEX_MEANING, latex[i:]
-            out.append(LATEX_MEANING[command.group()])
-            i += 1 + len(command.group())
-            continue
-        if char in "{}":
-            depth += 1 if char == "{" else -1
-            assert depth >= 0, latex
-        else:
-            out.append(char)
-        i += 1
-    assert depth == 0, latex
-    outside_commands = re.sub(r"\\[a-z]+\{\}|\\.", " ", latex)  # no ligature across one
-    assert LATEX_ACTIVE.search(outside_commands) is None, latex
-    return "".join(out)
+from tests.latex import read_back
+from tests.strategies import author_lists, texish
 
 
 def test_every_special_character_becomes_a_command_or_an_escape() -> None:
@@ -117,19 +81,8 @@ def test_read_back_refuses_what_latex_would_not_print_as_written() -> None:
             read_back(bad)
 
 
-names = st.lists(
-    st.builds(Person, printable.filter(str.strip), st.none() | printable.filter(str.strip))
-    | st.builds(Organisation, printable.filter(str.strip)),
-    min_size=1,
-    max_size=3,
-)
-hostile = st.lists(st.sampled_from(list("\\{}~^<>|&%$#_-`',!? aXéÉ\n@=\"")) | printable).map(
-    "".join
-)
-
-
 @pytest.mark.property
-@given(title=hostile, authors=names)
+@given(title=texish, authors=author_lists)
 def test_any_title_and_names_parse_with_pybtex_and_read_back(
     title: str, authors: list[Author]
 ) -> None:

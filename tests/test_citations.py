@@ -18,18 +18,23 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
+from hypothesis import given
+from hypothesis import strategies as st
 from pybtex.database import parse_string
 from pybtex.plugin import find_plugin
 
 from digest import citations
-from digest.model import Organisation, PartialDate, Person, Source
+from digest.model import Author, Organisation, PartialDate, Person, Source
 from digest.schema import manifest_schema
 from tests.conftest import load_digest
+from tests.latex import read_back
+from tests.strategies import author_lists, texish
 
 DIGEST = load_digest()
 SITE = DIGEST.manifest.site
 KINDS: list[str] = manifest_schema()["$defs"]["source"]["properties"]["kind"]["enum"]
 SUMMARISED = "Summarised in Test Digest: https://digest.test/sub/path/sources/"
+OUTLET_FIELDS = {"journal", "institution", "howpublished"}
 
 # The test digest's own sources...
 REPORT = DIGEST.manifest.source("annual-report")  # by a person and a unit; a DOI; a year only
@@ -177,6 +182,22 @@ def test_every_kind_is_printed_with_its_publisher_by_both_processors(kind: str) 
             assert source.title in printed
             assert (source.publisher or "Regulator") in printed or source.publisher is None
             assert all(a.name.split()[-1] in printed for a in source.authors), printed
+
+
+@pytest.mark.property
+@given(title=texish, publisher=texish.filter(str.strip), authors=author_lists,
+       kind=st.sampled_from(KINDS))  # fmt: skip
+def test_any_source_gives_a_bib_file_pybtex_reads_back_and_formats(
+    title: str, publisher: str, authors: list[Author], kind: str
+) -> None:
+    source = dataclasses.replace(NEWS, kind=kind, title=title, publisher=publisher,
+                                 authors=tuple(authors))  # fmt: skip
+    [entry] = parse_string(citations.bibtex(source, SITE), "bibtex").entries.values()
+    assert read_back(entry.fields["title"]) == " ".join(title.split())
+    outlet = next(v for k, v in entry.fields.items() if k in OUTLET_FIELDS)
+    assert read_back(outlet) == " ".join(publisher.split())
+    assert len(entry.persons["author"]) == len(authors)
+    plain(source)  # every field a style needs is there
 
 
 # -- the files themselves ---------------------------------------------------------------------
