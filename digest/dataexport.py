@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-from digest.citations import page_url
+from digest.citations import csl_name, page_url
 from digest.model import Digest, Source
 from digest.views import PetitionView, petition_view
 
@@ -29,7 +29,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "id", "kind", "title", "url", "publisher", "published", "added", "updated", "topics",
     "summary", "page", "petition_platform", "petition_number", "petition_state",
-    "petition_signatures", "petition_figure_date", "petition_data",
+    "petition_signatures", "petition_figure_date", "petition_data", "authors", "doi",
 ]  # fmt: skip
 
 
@@ -75,6 +75,8 @@ def sources_csv(records: Sequence[Mapping[str, Any]]) -> bytes:
         writer.writerow({
             **{k: _cell(v) for k, v in row.items() if k in CSV_COLUMNS},
             "topics": ";".join(row["topics"]),
+            "authors": _cell("; ".join(map(_display_name, row["authors"]))),
+            "doi": row["doi"] or "",
             "updated": row["updated"] or "",
             "petition_platform": petition.get("platform", ""),
             "petition_number": petition.get("number") or "",
@@ -98,13 +100,20 @@ def _cell(value: object) -> object:
     return value
 
 
+def _display_name(name: Mapping[str, str]) -> str:
+    """A name of the JSON's authors as a reader writes it: 'Alex Hern', 'Ofcom'."""
+    return name.get("literal") or " ".join(filter(None, (name.get("given"), name["family"])))
+
+
 def _record(digest: Digest, source: Source) -> dict[str, Any]:
     site = digest.manifest.site
     row: dict[str, Any] = {
         "id": source.id,
         "kind": source.kind,
         "title": source.title,
+        "authors": [csl_name(author) for author in source.authors],
         "url": source.url,
+        "doi": source.doi,
         "publisher": source.publisher,
         "published": source.published.iso() if source.published else None,
         "added": source.added.isoformat(),

@@ -26,11 +26,14 @@ from digest.fieldchecks import (
     text_or_none,
 )
 from digest.model import (
+    Author,
     Contact,
     KeyMoment,
     Licence,
     Manifest,
+    Organisation,
     PartialDate,
+    Person,
     PetitionRef,
     RecordedFigure,
     ReportingRoute,
@@ -265,6 +268,7 @@ class _Builder(FieldChecker):
         if isinstance(published, Invalid) or isinstance(petition, Invalid):
             return None
         publisher = data["publisher"]
+        doi = data.get("doi")
         return Source(
             id=data["id"],
             kind=data["kind"],
@@ -282,7 +286,32 @@ class _Builder(FieldChecker):
             field_origins=tuple(_line_column(k, self.at((*path, k))) for k in data),
             known_gaps=gaps,
             updated=updated,
+            authors=self.authors(path, data.get("authors")),
+            doi=doi if isinstance(doi, str) else None,
         )
+
+    def authors(self, path: DataPath, value: object) -> tuple[Author, ...]:
+        """Model the authors a source names (the schema has checked each one's shape)."""
+        found: list[Author] = []
+        for index, item in enumerate(as_list(value)):
+            if isinstance(item, dict) and all_text(item, "family"):
+                found.append(Person(item["family"], text_or_none(item.get("given"))))
+            elif text_or_none(item) is not None:
+                found.append(Organisation(item))
+                self.person_as_text((*path, "authors", index), item)
+        return tuple(found)
+
+    def person_as_text(self, path: DataPath, name: str) -> None:
+        """Warn about a person's name written as text the way reference lists write it
+        ('Hern, Alex'): text is kept as written, so it would never be cited as a person."""
+        parts = _inverted_name(name)
+        if parts is not None:
+            self.report.warning(
+                self.at(path),
+                f"{dotted(path)}: {name!r} is text, so it is cited exactly as written, as an "
+                "organisation's name is",
+                f"for a person, write {{family: {parts[0]}, given: {parts[1]}}}",
+            )
 
     def known_gaps(self, path: DataPath, data: dict[str, Any]) -> tuple[str, ...]:
         """The gaps a source declares; a declared gap it does not have is an error."""
@@ -364,6 +393,23 @@ class _Builder(FieldChecker):
             recorded = RecordedFigure(signatures, seen)
         valid_number = isinstance(number, int) and not isinstance(number, bool)
         return PetitionRef(platform, number if valid_number else None, recorded)
+
+
+def _inverted_name(text: str) -> tuple[str, str] | None:
+    """Read 'Hern, Alex' or 'van der Berg, A. J.' as (family, given): one family name (after
+    any lowercase particles), a comma, and one or two given names, or initials."""
+    family, comma, given = text.strip().partition(", ")
+    *particles, surname = family.split(" ")
+    names = given.split(" ")
+    if not comma or (len(names) > 2 and not all(len(n) <= 2 for n in names)):
+        return None
+    if not all(p.isalpha() and p.islower() for p in particles):
+        return None
+    return (family, given) if all(map(_is_name_word, (surname, *names))) else None
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() and all(c.isalpha() or c in ".'\u2019-" for c in word)
 
 
 def _positive(value: object, default: int) -> int:

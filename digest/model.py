@@ -175,6 +175,39 @@ class PetitionRef:
 
 
 @dataclass(frozen=True)
+class Person:
+    """An author who is a person: a family name, and given names where known."""
+
+    family: str
+    given: str | None = None
+
+    @property
+    def name(self) -> str:
+        """As readers write it: 'Alex Hern'."""
+        return f"{self.given} {self.family}" if self.given else self.family
+
+    @property
+    def inverted(self) -> str:
+        """Family name first, as reference lists and RIS write it: 'Hern, Alex'."""
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An author that is an organisation, or any name to keep exactly as written (CSL's
+    'literal' name): never split into family and given names, never abbreviated."""
+
+    name: str
+
+    @property
+    def inverted(self) -> str:
+        return self.name
+
+
+Author = Person | Organisation
+
+
+@dataclass(frozen=True)
 class Source:
     """One source: an article, statement, report, petition... and its write-up."""
 
@@ -196,6 +229,8 @@ class Source:
     field_origins: tuple[tuple[str, int, int], ...] = ()
     known_gaps: tuple[str, ...] = ()  # "url", "publisher": unknown, and said so in the write-up
     updated: dt.date | None = None  # when the entry or write-up last changed in substance
+    authors: tuple[Author, ...] = ()  # in the order the source gives them; () when not named
+    doi: str | None = None  # '10.1234/abc', as written, without 'https://doi.org/'
 
     @property
     def last_changed(self) -> dt.date:
@@ -211,6 +246,21 @@ class Source:
     @property
     def kind_label(self) -> str:
         return self.kind.replace("-", " ").capitalize()
+
+    @property
+    def doi_url(self) -> str | None:
+        """The DOI as a link (https://doi.org/...), escaped as the DOI Handbook asks."""
+        return doi_url(self.doi) if self.doi else None
+
+
+# Characters a DOI may hold that a URL may not, or that would change its meaning there.
+_DOI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~!$&\'()*+,;=:@/]")
+
+
+def doi_url(doi: str) -> str:
+    """Make a DOI a https://doi.org/ link, percent-encoding what a URL cannot carry."""
+    encoded = _DOI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), doi)
+    return f"https://doi.org/{encoded}"
 
 
 @dataclass(frozen=True)

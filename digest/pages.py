@@ -196,6 +196,7 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
                     "note": views.content_note(source, m),
                     "petition": petition,
                     "chart": chart,
+                    "authors": citations.author_list(source.authors),
                     "citation": citations.formatted(source, m.site),
                     "archive": archive,
                 }, updated=last_changed(digest, [source]), kind="article",

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import fastjsonschema
 
@@ -246,6 +246,8 @@ def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> st
             return f"{foreign!r} is U+{ord(foreign):04X} ({name}): an id is plain ASCII"
         suggestion = _slugify(instance)
         return f"did you mean {suggestion!r}?" if suggestion and suggestion != instance else None
+    if pattern.startswith("^10\\."):  # a DOI
+        return _doi_hint(instance, pattern)
     if pattern.startswith("^https?://") and "://" not in instance and "." in instance:
         return f"did you mean 'https://{instance.strip()}'?"
     unpadded = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", instance.strip())
@@ -253,6 +255,22 @@ def _hint_for(validator: str, instance: object, schema: Mapping[str, Any]) -> st
         padded = "-".join(p.zfill(2) for p in unpadded.groups() if p)
         return f"did you mean {padded!r}?" if padded != instance else None
     return None
+
+
+# A DOI given as its address, or with a 'doi:' label: what the DOI Handbook calls its URL form
+# and what reference lists print.
+_DOI_FORMS = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\..*)", re.IGNORECASE)
+
+
+def _doi_hint(text: str, pattern: str) -> str | None:
+    """Offer the DOI inside an address ('https://doi.org/10.1234/x') or after 'doi:'."""
+    found = _DOI_FORMS.fullmatch(text.strip())
+    if found is None:
+        return None
+    doi = unquote(found.group(1)) if "://" in text else found.group(1)
+    if re.fullmatch(pattern, doi) is None:
+        return None
+    return f"write the DOI itself, without {text[: text.index(found.group(1))].strip()!r}: {doi!r}"
 
 
 def _slugify(text: str) -> str:

@@ -1,6 +1,6 @@
 """The search index: an inverted index of the digest's own text, searched in the browser.
 
-The index is built from the model (each source's title, summary, publisher and
+The index is built from the model (each source's title, summary, publisher, authors and
 write-up; each topic's title and summary; the about page), not from the rendered
 pages, and is written as static JSON under ``search-index/`` for the search page's
 script (templates/static/search.js) to load piece by piece:
@@ -143,7 +143,8 @@ def entries(digest: Digest) -> list[Entry]:
             f"sources/{source.id}/", source.title, source.kind_label,
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
-            "\n".join([source.kind_label, source.summary, source.publisher or ""]), document,
+            "\n".join([source.kind_label, source.summary, source.publisher or "",
+                       *(author.name for author in source.authors)]), document,
         ))  # fmt: skip
     for topic in manifest.topics:
         moments = [moment.text for moment in topic.key_moments]

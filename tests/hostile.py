@@ -23,6 +23,7 @@ from tests.xss_corpus import EVIL, corpus
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src="https://evil.test/x.png" onerror="alert(1)">'
 JS = "javascript:alert(1)"
+HOSTILE_DOI = "10.5555/\"><script>alert('doi')</script><img/src=x/onerror=alert(1)>"
 
 HOSTILE_MARKDOWN = f"""## Hostile
 
@@ -63,6 +64,12 @@ def write_hostile_digest(root: Path) -> Path:
     ):
         key, value = old.split(": ", 1)
         text = text.replace(old, f"{key}: {json.dumps(value + ' ' + SCRIPT + IMG + JS)}")
+    text = text.replace(  # the DOI's pattern lets markup through: it has no space
+        "    document: content/regulator-statement.md\n",
+        "    document: content/regulator-statement.md\n"
+        f"    doi: {json.dumps(HOSTILE_DOI)}\n    authors:\n      - {json.dumps(SCRIPT + IMG)}\n"
+        f"      - {{family: {json.dumps('Doe' + SCRIPT)}, given: {json.dumps(JS + IMG)}}}\n",
+    )
     manifest.write_text(text)
     for doc in (root / "content").glob("*.md"):
         doc.write_text(doc.read_text() + "\n" + HOSTILE_MARKDOWN)
@@ -126,7 +133,7 @@ def write_corpus_digest(root: Path) -> tuple[Path, list[str]]:
             "url": f"{EVIL}/\"><script>__xss({n})</script>", "publisher": text,
             "published": "2026-01-05", "added": "2026-01-06",
             "topics": ["alpha"], "document": f"content/corpus-{n:02d}.md", "summary": text,
-            "content_note": text,
+            "content_note": text, "authors": [text, {"family": text, "given": text}],
         })  # fmt: skip
         inline = " and ".join(written)
         body = "\n\n".join(written)
@@ -154,13 +161,28 @@ def _inject(entry: dict[str, object], payloads: list[str], start: int) -> None:
     """Add to each text field of entry as many payloads as its limit allows, from start."""
     for key, value in entry.items():
         if key in TEXT_FIELDS and isinstance(value, str):
-            text, at = value, start
-            while len(f"{text} {payloads[at % len(payloads)]}") <= FIELD_LIMITS[key]:
-                text, at = f"{text} {payloads[at % len(payloads)]}", at + 1
-            entry[key] = text
-            start = at
+            entry[key] = _filled(value, payloads, start, FIELD_LIMITS[key])
+            start += 7
         elif isinstance(value, dict):
             _inject(value, payloads, start)
+        elif key == "authors" and isinstance(value, list):
+            entry[key] = [_hostile_name(name, payloads, start) for name in value]
+
+
+def _filled(value: str, payloads: list[str], start: int, limit: int) -> str:
+    """value, and the payloads from start on that fit within limit characters."""
+    at = start
+    while len(f"{value} {payloads[at % len(payloads)]}") <= limit:
+        value, at = f"{value} {payloads[at % len(payloads)]}", at + 1
+    return value
+
+
+def _hostile_name(name: object, payloads: list[str], start: int) -> object:
+    """An author with as many payloads added to each of its names as a name may hold."""
+    if isinstance(name, dict):
+        return {part: _filled(str(v), payloads, start, FIELD_LIMITS["name"])
+                for part, v in name.items()}  # fmt: skip
+    return _filled(str(name), payloads, start, FIELD_LIMITS["name"])
 
 
 def _inject_api(path: Path, text: str) -> list[str]:

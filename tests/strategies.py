@@ -11,6 +11,7 @@ import yaml
 from hypothesis import strategies as st
 
 from digest.files import FORBIDDEN_CHARACTERS
+from digest.model import Organisation, Person
 
 # Pieces of markup and syntax that parsers treat specially, for text that reaches them.
 MARKUP = [
@@ -25,6 +26,15 @@ MARKUP = [
 # Text without the characters every file's reader refuses before anything parses it.
 printable = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\t"))
 markupish = st.lists(st.sampled_from(MARKUP) | printable, max_size=40).map("".join)
+
+# Authors, and text full of what BibTeX and LaTeX treat specially, for the citation files.
+author_lists = st.lists(
+    st.builds(Person, printable.filter(str.strip), st.none() | printable.filter(str.strip))
+    | st.builds(Organisation, printable.filter(str.strip)),
+    min_size=1,
+    max_size=3,
+)
+texish = st.lists(st.sampled_from(list("\\{}~^<>|&%$#_-`',!? aXéÉ\n@=\"")) | printable).map("".join)
 
 
 def _clean(text: str) -> str:

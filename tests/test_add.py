@@ -97,7 +97,7 @@ def test_a_page_with_opengraph(digest: Path, server: PetitionServer) -> None:
         '    summary: "TODO: one or two sentences in your own words"\n'
     )
     assert err.splitlines() == [
-        "added source 'regulator-opens-alpha-investigation' to sources.yaml (line 229) and a "
+        "added source 'regulator-opens-alpha-investigation' to sources.yaml (line 235) and a "
         "draft write-up, content/regulator-opens-alpha-investigation.md",
         f"  read from: {server.base_url}/opengraph",
         "  title: Regulator opens alpha investigation",

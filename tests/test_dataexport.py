@@ -47,7 +47,10 @@ def test_every_source_and_topic_is_in_the_json_in_manifest_order() -> None:
     report = next(s for s in document["sources"] if s["id"] == "annual-report")
     assert report == {
         "id": "annual-report", "kind": "report", "title": "Annual report",
-        "url": "https://charity.test/report.pdf", "publisher": "A Charity", "published": "2025",
+        "authors": [{"family": "Okafor", "given": "Ngozi"},
+                    {"literal": "A Charity's Research & Policy Unit"}],
+        "url": "https://charity.test/report.pdf", "doi": "10.5555/charity.2025_01",
+        "publisher": "A Charity", "published": "2025",
         "added": "2026-01-10", "updated": None, "topics": ["alpha"],
         "summary": "A yearly report, dated to the year only.",
         "page": "https://digest.test/sub/path/sources/annual-report/", "petition": None,
@@ -85,6 +88,17 @@ def test_the_csv_has_one_row_a_source_agreeing_with_the_json() -> None:
         petition = source["petition"] or {}
         assert row["petition_signatures"] == str(petition.get("signatures") or "")
         assert row["petition_data"] == petition.get("data", "")
+        assert row["doi"] == (source["doi"] or "")
+    authors = {row["id"]: row["authors"] for row in rows if row["authors"]}
+    assert authors == {
+        "crlf-article": "Anna van der Berg",
+        "annual-report": "Ngozi Okafor; A Charity's Research & Policy Unit",
+    }
+
+
+def test_new_csv_columns_come_last_so_that_readers_by_position_keep_working() -> None:
+    assert CSV_COLUMNS[-2:] == ["authors", "doi"]
+    assert CSV_COLUMNS[:3] == ["id", "kind", "title"] and CSV_COLUMNS[-3] == "petition_data"
 
 
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused(test_digest: Path) -> None:
@@ -94,10 +108,12 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused(test_digest: Pat
     text = text.replace(
         "summary: A yearly report, dated to the year only.", "summary: '@SUM(1+1)*cmd|x'"
     )
+    text = text.replace("{family: Okafor, given: Ngozi}", "'-2+3'")
     test_digest.write_text(text)
     document, rows = exported(test_digest)
     row = next(r for r in rows if r["id"] == "annual-report")
     assert (row["title"], row["summary"]) == ("'" + formula, "'@SUM(1+1)*cmd|x")
+    assert row["authors"] == "'-2+3; A Charity's Research & Policy Unit"
     source = next(s for s in document["sources"] if s["id"] == "annual-report")
     assert source["title"] == formula  # the JSON keeps the text as written
 

@@ -18,7 +18,7 @@ from digest import schema
 from digest.diagnostics import Report, Severity
 from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
-from digest.model import PartialDate, PetitionRef, RecordedFigure
+from digest.model import Organisation, PartialDate, Person, PetitionRef, RecordedFigure
 from digest.yamlsource import load_yaml
 from tests.conftest import DATA, TEST_DIGEST
 from tests.strategies import manifest_texts, markupish
@@ -75,6 +75,14 @@ def test_the_test_digest_loads_into_the_model() -> None:
     assert manifest.source("undated-other-petition").petition == PetitionRef(
         "other", None, RecordedFigure(40, None)
     )
+    annual = manifest.source("annual-report")
+    assert annual.authors == (
+        Person("Okafor", "Ngozi"),
+        Organisation("A Charity's Research & Policy Unit"),
+    )
+    assert annual.doi == "10.5555/charity.2025_01"
+    assert article.authors == (Person("van der Berg", "Anna"),) and article.doi is None
+    assert manifest.source("regulator-statement").authors == ()
 
 
 def test_sources_remember_where_their_fields_are() -> None:
@@ -161,6 +169,7 @@ def test_a_big_valid_manifest_is_checked_quickly_and_a_big_invalid_one_fully(
 # -- properties (hypothesis): any manifest gives a model or diagnostics, never a traceback ----
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+DOI = re.compile(r"10\.[0-9]{4,9}(\.[0-9]+)*/[^\s{}\\]+")
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +200,11 @@ def test_any_manifest_gives_a_safe_model_or_clean_diagnostics(
         assert SLUG.fullmatch(source.id) and len(source.id) <= 80
         assert source.document.resolve().is_relative_to(content)
         assert source.url is None or source.url.startswith(("http://", "https://"))
-        for text_field in (source.title, source.summary, source.publisher or ""):
+        names = [author.name for author in source.authors]
+        for text_field in (source.title, source.summary, source.publisher or "", *names):
             assert not FORBIDDEN_CHARACTERS.search(text_field)
+        assert all(name.strip() for name in names)
+        assert source.doi is None or DOI.fullmatch(source.doi)
     assert all(SLUG.fullmatch(topic.id) for topic in manifest.topics)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from digest.model import PartialDate
+from digest.model import Organisation, PartialDate, Person, doi_url
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,23 @@ def test_a_date_known_to_the_month_or_year_sorts_after_the_days_it_covers() -> N
         "2027-01-01", "2026-02-01", "2026-01-31", "2026-01-07", "2026-01-05", "2026-01", "2026",
         "2025-12-31",
     ]  # fmt: skip
+
+
+def test_authors_are_named_as_readers_and_reference_lists_write_them() -> None:
+    assert (Person("Hern", "Alex").name, Person("Hern", "Alex").inverted) == (
+        "Alex Hern", "Hern, Alex")  # fmt: skip
+    assert (Person("Madonna").name, Person("Madonna").inverted) == ("Madonna", "Madonna")
+    assert Organisation("Ofcom, the regulator").inverted == "Ofcom, the regulator"
+
+
+@pytest.mark.parametrize(
+    ("doi", "url"),
+    [
+        ("10.5555/charity.2025_01", "https://doi.org/10.5555/charity.2025_01"),
+        ("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O",
+         "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-O"),
+        ("10.5555/a#b?c%d\"e é", "https://doi.org/10.5555/a%23b%3Fc%25d%22e%20%C3%A9"),
+    ],
+)  # fmt: skip
+def test_a_doi_link_encodes_what_a_url_cannot_carry(doi: str, url: str) -> None:
+    assert doi_url(doi) == url

@@ -32,7 +32,7 @@ def test_cached_petitions_load_with_their_fetch_time(test_digest: Path) -> None:
     assert data["petition-100001"].fetched_at is None  # not recorded
     assert data["petition-100002"].fetched_at == dt.datetime(2026, 2, 6, 9, 5, tzinfo=dt.UTC)
     assert [d.format() for d in report.sorted()] == [
-        f"{test_digest}:141:7: note: source 'petition-100004': no cached data yet for "
+        f"{test_digest}:147:7: note: source 'petition-100004': no cached data yet for "
         "uk-parliament petition 100004 "
         f"({test_digest.parent}/data/petitions/uk-parliament/100004.json); its page says so\n"
         "  hint: fetch it with 'python build.py fetch'"

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from pybtex.database import parse_string
 
 from tests.conftest import build_digest
-from tests.hostile import IMG, JS, SCRIPT, live_markup_problems, write_hostile_digest
+from tests.hostile import (
+    HOSTILE_DOI,
+    IMG,
+    JS,
+    SCRIPT,
+    live_markup_problems,
+    write_hostile_digest,
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +72,22 @@ def test_hostile_text_is_shown_as_text(hostile_site: Path) -> None:
     assert "Action &lt;script&gt;" in petition
     # the hostile write-up did reach the page: its harmless text survives
     assert ">click</a>" in page and ">hover</p>" in page and "markdown link" in page
+
+
+def test_hostile_authors_and_doi_are_text_and_an_encoded_link(hostile_site: Path) -> None:
+    folder = hostile_site / "sources" / "regulator-statement"
+    page = (folder / "index.html").read_text()
+    assert "<dd>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=" in page
+    link = (
+        "https://doi.org/10.5555/%22%3E%3Cscript%3Ealert(&#39;doi&#39;)%3C/script%3E%3Cimg/src=x/"
+    )
+    assert f'<a href="{link}onerror=alert(1)%3E" rel="noopener noreferrer">' in page
+    assert ('<meta name="citation_doi" content="10.5555/&#34;&gt;&lt;script&gt;alert(&#39;doi'
+            in page)  # fmt: skip
+    [item] = json.loads((folder / "cite.json").read_text())
+    assert item["DOI"] == HOSTILE_DOI and item["author"][0]["literal"] == SCRIPT + IMG
+    [entry] = parse_string((folder / "cite.bib").read_text(), "bibtex").entries.values()
+    assert len(entry.persons["author"]) == 2 and entry.fields["doi"] == HOSTILE_DOI
 
 
 def test_no_feed_entry_holds_live_hostile_markup(hostile_site: Path) -> None:

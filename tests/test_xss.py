@@ -20,7 +20,12 @@ from digest.files import FORBIDDEN_CHARACTERS
 from digest.manifest import load_manifest
 from tests.browser import Watch, launched, open_page, serving
 from tests.conftest import build_digest
-from tests.hostile import FIELD_LIMITS, TEXT_FIELDS, live_markup_problems, write_corpus_digest
+from tests.hostile import (
+    FIELD_LIMITS,
+    TEXT_FIELDS,
+    live_markup_problems,
+    write_corpus_digest,
+)
 from tests.xss_corpus import EVIL, MARK, Payload, corpus
 
 pytestmark = pytest.mark.slow
@@ -99,6 +104,9 @@ def test_every_text_field_holds_the_corpus(built: Corpus) -> None:
               (site.content_note or "", 3000)]  # fmt: skip
     filled += [(t.title, FIELD_LIMITS["title"]) for t in manifest.topics]
     assert all(len(text) > limit - 160 for text, limit in filled)  # the longest payload: 151
+    names = [author.name for s in manifest.sources for author in s.authors]
+    for payload in payloads:  # every payload in an author's name, each name filled
+        assert any(payload in name for name in names), payload
     assert {"title", "summary", "publisher", "content_note", "description"} <= TEXT_FIELDS
     fields = {field.split(": ")[1] for field in built.api_fields}
     assert fields >= {
