@@ -1,10 +1,10 @@
 """The search index: an inverted index of the digest's own text, searched in the browser.
 
-The index is built from the model (each source's title, kind, summary, publisher
-and write-up; each topic's title, summary and key moments; the about page), not
-from the rendered pages, and is written as static JSON under ``search-index/`` for
-the search page's script (templates/static/search-core.js, which search.js drives)
-to load piece by piece:
+The index is built from the model (each source's title, kind, summary, publisher,
+write-up and, for a petition, the state its data gives; each topic's title, summary
+and key moments; the about page), not from the rendered pages, and is written as
+static JSON under ``search-index/`` for the search page's script
+(templates/static/search-core.js, which search.js drives) to load piece by piece:
 
 - ``index.json``: the format, the number of pages indexed, the length of each
   (in terms) and their average, how many pages each ``docs-K.json`` lists, and the
@@ -158,12 +158,14 @@ def entries(digest: Digest) -> list[Entry]:
     for source in manifest.sources:
         document = digest.documents.get(source.id)
         topics = topics_of(source, manifest)
+        record = digest.petitions.get(source.id)
+        state = record.data.state_label if record and record.data else ""  # as its page says
         found.append(Entry(
             f"sources/{source.id}/", source.title, source.kind_label,
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
-            "\n".join([source.kind_label, source.summary, source.publisher or ""]), document,
-            excerpt_of(source.summary),
+            "\n".join([source.kind_label, state, source.summary, source.publisher or ""]),
+            document, excerpt_of(source.summary),
         ))  # fmt: skip
     for topic in manifest.topics:
         moments = [moment.text for moment in topic.key_moments]

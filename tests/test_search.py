@@ -59,6 +59,9 @@ def test_sources_topics_and_about_are_indexed_with_what_a_result_shows(digest: D
     assert "Regulator issues a statement" not in topic.text  # a topic finds by its own text
     assert topic.excerpt == search.excerpt_of(digest.manifest.topic("alpha").summary)
     assert found["about/"].excerpt == digest.manifest.site.description
+    rejected, awaiting = found["sources/petition-100001/"], found["sources/petition-100004/"]
+    assert rejected.plain.split("\n")[:2] == ["Petition", "Rejected"]  # its data's state
+    assert awaiting.plain.split("\n")[:2] == ["Petition", ""]  # no data: no state
     assert list(found) == sorted(found)
 
 
