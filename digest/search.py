@@ -63,7 +63,7 @@ from digest.views import topics_of
 
 FOLDER = "search-index"
 FORMAT = 2
-DOCS_PER_FILE = 500
+DOCS_PER_FILE = 100  # each result shown loads its file of rows: ~50 KB at 10,000, not 270
 ENTRIES_PER_JOB = 500  # fewer are split into terms sooner than a process starts
 TITLE_WEIGHT = 5
 EXCERPT_LENGTH = 300  # characters of a page's summary a result shows, at most
