@@ -104,6 +104,16 @@ def test_the_files_say_what_the_search_page_needs(digest: Digest) -> None:
     assert made(found)[0] == files  # byte for byte, run after run
 
 
+def test_a_page_is_described_in_the_docs_file_its_number_names() -> None:
+    found = [Entry(f"sources/p{n:03d}/", f"Page {n}", "Article", "", "", "", f"text {n}",
+                   excerpt=f"Excerpt {n}.") for n in range(250)]  # fmt: skip
+    data = read(made(found)[0])
+    assert data["search-index/index.json"]["docs_per_file"] == search.DOCS_PER_FILE == 100
+    assert [len(data[f"search-index/docs-{k}.json"]) for k in range(3)] == [100, 100, 50]
+    assert data["search-index/docs-2.json"][34] == [
+        "sources/p234/", "Page 234", "Article", "", "", "", "Excerpt 234."]  # fmt: skip
+
+
 def test_terms_are_lower_case_words_of_two_letters_or_more_without_accents() -> None:
     assert search.words("Ofcom's \u2018urgent\u2019 CONTACT, x 2026 e-mail") == [
         "ofcom", "urgent", "contact", "2026", "mail"]  # fmt: skip
