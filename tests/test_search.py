@@ -166,17 +166,24 @@ def test_an_index_patched_edit_by_edit_is_the_index_made_from_nothing(digest: Di
     found = search.entries(digest)
     known = {e.key: search.terms_of(e) for e in found}
     files, state = made(found)
-    patched = 0
+    patched = restemmed = 0
     for _ in range(60):
         found = edited(found, rng)
         changed = search.changes(found, state)
         wanted = found if changed is None else [found[n] for n in changed]
         terms = {e.key: search.terms_of(e) for e in wanted}
         known.update(terms)
+        before = stems_of(state)
         files, state = search.search_index(found, terms, state, known)
         assert files == made(found)[0]
         patched += changed is not None
+        restemmed += changed is not None and stems_of(state) != before
     assert patched > 20  # most edits patched the index rather than made it again
+    assert restemmed > 5  # and some of those changed the files' stems
+
+
+def stems_of(state: IndexState) -> dict[str, object]:
+    return {name: json.loads(data)["stems"] for name, data in state.shards.items()}
 
 
 def test_an_unchanged_index_is_the_previous_one(digest: Digest) -> None:
