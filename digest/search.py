@@ -187,7 +187,7 @@ def excerpt_of(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The terms of a text, in order (search.js splits a query the same way): runs of 2 to
+    """The terms of a text, in order (search-core.js splits a query the same way): runs of 2 to
     LONGEST letters, digits and underscores (a longer run is cut into pieces), lower-cased,
     with accents taken off."""
     lowered = text.lower()

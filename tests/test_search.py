@@ -151,7 +151,8 @@ def edited(found: list[Entry], rng: random.Random) -> list[Entry]:
         found[at] = dataclasses.replace(found[at], plain=" ".join(words[: len(words) // 2]),
                                         document=None)  # fmt: skip
     elif choice == 1:  # new terms, and new forms of stems already there
-        word = rng.choice(["zebra", "zebras", "regulations", "regulatory", "dying", "Cafés"])
+        word = rng.choice(["zebra", "zebras", "regulations", "regulatory", "dying", "Cafés",
+                           "stems postings"])  # fmt: skip
         found[at] = dataclasses.replace(found[at], title=f"{found[at].title} {word}")
     elif choice == 2:
         new = dataclasses.replace(found[at], url=f"sources/new-{rng.randrange(10**6)}/")
