@@ -3,11 +3,11 @@
 // Nothing here touches a page, and the index is only ever read as data: a term file's keys are
 // looked up with Object.hasOwn, so a term such as "constructor" or "__proto__" is a word too.
 
-export const FORMAT = 2; // as digest/search.py
+export const FORMAT = 2; // both as digest/search.py's (a test compares them)
 export const SHORTEST = 2;
 const K1 = 1.2; // BM25
 const B = 0.75;
-const STEM_ONLY = 0.8; // a page with other forms of a word but not the word as typed counts this much
+const STEM_ONLY = 0.8; // what a page with other forms of a word, not the word as typed, counts
 const BEGINNING = 0.5; // a word that only begins a term counts this much
 const WORD = /[\p{L}\p{N}_]+/gu;
 const TERM = /[\p{L}\p{N}_]{2,40}/gu;
