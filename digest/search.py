@@ -1,33 +1,43 @@
 """The search index: an inverted index of the digest's own text, searched in the browser.
 
-The index is built from the model (each source's title, summary, publisher, authors and
-write-up; each topic's title and summary; the about page), not from the rendered
-pages, and is written as static JSON under ``search-index/`` for the search page's
-script (templates/static/search.js) to load piece by piece:
+The index is built from the model (each source's title, kind, summary, publisher,
+authors, write-up and, for a petition, the state its data gives; each topic's title, summary
+and key moments; the about page), not from the rendered pages, and is written as
+static JSON under ``search-index/`` for the search page's script
+(templates/static/search-core.js, which search.js drives) to load piece by piece:
 
 - ``index.json``: the format, the number of pages indexed, the length of each
   (in terms) and their average, how many pages each ``docs-K.json`` lists, and the
   names of the term files;
 - ``docs-K.json``: what a result shows of each page (address, title, kind, date,
-  topics, topic ids), in the order of their addresses: a page's number is its
-  place in that order;
+  topics, topic ids, excerpt), in the order of their addresses: a page's number is
+  its place in that order. The excerpt is the page's summary as plain text, cut to
+  about EXCERPT_LENGTH characters, so a result needs no fetch of its page;
 - ``terms-HEX.json``: every term beginning with the same two characters (HEX is
-  their UTF-8 in hexadecimal, so a file name is always safe), each with the pages
-  it occurs in and a weight (occurrences, a title's counting TITLE_WEIGHT times),
-  as ``[page, weight, page, weight, ...]``.
+  their UTF-8 in hexadecimal, so a file name is always safe), as
+  ``{"postings": {term: [page, weight, page, weight, ...]}, "stems": {term: stem}}``:
+  the pages each term occurs in with a weight (occurrences, a title's counting
+  TITLE_WEIGHT times), and the stem of each term whose stem is not the term itself.
 
 A term is a run of 2 to 40 letters, digits and underscores (a longer run is cut
-into pieces), lower-cased, with accents taken off. The browser splits a query the
-same way, matches each word as a term or the beginning of one, and ranks by BM25.
+into pieces), lower-cased, with accents taken off: the word as written. Its stem is
+the Snowball English stemmer's ("regulations", "regulated" and "regulator" all
+become "regul"), kept only when it begins with the term's first two characters, so
+that every form of a stem is in the same term file. The browser has no stemmer:
+it splits a query as words() does and, for a word that is a term of the digest,
+reads its stem in the word's term file and matches every term with that stem (the
+word as typed scoring a little more than its other forms); every word also matches
+the terms it begins ("regulat" finds "regulator"). Pages with every word are
+ranked by BM25.
 
 The index is ours rather than Pagefind's because Pagefind could not meet the
 build's targets: it took 30 s and 2.4 GB to index 10,000 source pages on the
 development machine, and cannot add to an index it built before (bench/README.md).
 This one takes a fraction of that, and a rebuild after one write-up changes
-rewrites only the term files that write-up's terms fall in. What it gives up:
-Pagefind's stemming (a word finds the words it begins, so "regulat" finds
-"regulator" and "regulation", but "regulations" does not find "regulation") and
-excerpts made at indexing time (the search page takes them from the result's page).
+rewrites only the term files that write-up's terms fall in. What it gives up: a
+word that never occurs in the digest is not stemmed (the browser cannot), so it
+finds only the terms it begins; and excerpts are the page's summary, not the
+passage around the first match.
 """
 
 from __future__ import annotations
@@ -37,9 +47,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any
 
 from digest.files import content_hash
 from digest.model import Digest, Document, OutputFile
@@ -48,14 +59,16 @@ from digest.textformat import human_date
 from digest.views import topics_of
 
 FOLDER = "search-index"
-FORMAT = 1
-DOCS_PER_FILE = 500
+FORMAT = 2
+DOCS_PER_FILE = 100  # each result shown loads its file of rows: ~50 KB at 10,000, not 270
 ENTRIES_PER_JOB = 500  # fewer are split into terms sooner than a process starts
 TITLE_WEIGHT = 5
+EXCERPT_LENGTH = 300  # characters of a page's summary a result shows, at most
 SHORTEST, LONGEST = 2, 40  # term lengths; a longer run of letters is cut into pieces
 _WORD = re.compile(r"\w+")
 _TERM = re.compile(rf"\w{{{SHORTEST},{LONGEST}}}")
 _NON_ASCII_LETTER = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit beyond ASCII
+_ASCII_LETTER = re.compile(r"[a-z]")
 _JSON = {"ensure_ascii": False, "separators": (",", ":")}
 
 
@@ -71,6 +84,7 @@ class Entry:
     topic_ids: str  # topic ids, space-separated, for narrowing a search
     plain: str  # text indexed as it is
     document: Document | None = None  # whose HTML's text is indexed too, read only if needed
+    excerpt: str = ""  # what a result shows of the page's text: plain text, never markup
 
     @cached_property
     def key(self) -> str:
@@ -80,7 +94,8 @@ class Entry:
 
     @property
     def shown(self) -> list[str]:
-        return [self.url, self.title, self.kind, self.date, self.topics, self.topic_ids]
+        return [self.url, self.title, self.kind, self.date, self.topics, self.topic_ids,
+                self.excerpt]  # fmt: skip
 
     @property
     def text(self) -> str:
@@ -139,26 +154,41 @@ def entries(digest: Digest) -> list[Entry]:
     for source in manifest.sources:
         document = digest.documents.get(source.id)
         topics = topics_of(source, manifest)
+        record = digest.petitions.get(source.id)
+        state = record.data.state_label if record and record.data else ""  # as its page says
         found.append(Entry(
             f"sources/{source.id}/", source.title, source.kind_label,
             human_date(source.published) if source.published else "",
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
-            "\n".join([source.kind_label, source.summary, source.publisher or "",
-                       *(author.name for author in source.authors)]), document,
+            "\n".join([source.kind_label, state, source.summary, source.publisher or "",
+                       *(author.name for author in source.authors)]),
+            document, excerpt_of(source.summary),
         ))  # fmt: skip
     for topic in manifest.topics:
         moments = [moment.text for moment in topic.key_moments]
         found.append(Entry(f"topics/{topic.id}/", topic.title, "Topic", "", "", topic.id,
-                           "\n".join([topic.summary, *moments])))  # fmt: skip
+                           "\n".join([topic.summary, *moments]),
+                           excerpt=excerpt_of(topic.summary)))  # fmt: skip
     site = manifest.site
     about = Document("about", digest.about, 0) if digest.about else None
     found.append(Entry("about/", f"About {site.title}", "About", "", "", "", site.description,
-                       about))  # fmt: skip
+                       about, excerpt_of(site.description)))  # fmt: skip
     return sorted(found, key=lambda entry: entry.url)
 
 
+def excerpt_of(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """A text on one line, cut at the last space before length characters (and marked
+    with an ellipsis) when it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1]  # a space just after the limit ends the last whole word
+    cut = cut[: cut.rfind(" ")] if " " in cut else text[:length]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"  # no dash or comma before the ellipsis
+
+
 def words(text: str) -> list[str]:
-    """The terms of a text, in order (search.js splits a query the same way): runs of 2 to
+    """The terms of a text, in order (search-core.js splits a query the same way): runs of 2 to
     LONGEST letters, digits and underscores (a longer run is cut into pieces), lower-cased,
     with accents taken off."""
     lowered = text.lower()
@@ -185,6 +215,27 @@ def terms_of(entry: Entry) -> Terms:
 def shard_of(term: str) -> str:
     """The name of the term file a term is in."""
     return term[:2].encode().hex()
+
+
+def stem_of(term: str) -> str:
+    """A term's stem (Snowball English), or the term itself where the stem would begin
+    otherwise or be shorter than a term: every form of a stem is in the stem's term file,
+    which is where the browser looks for them."""
+    if len(term) <= SHORTEST or _ASCII_LETTER.search(term) is None:
+        return term  # as the stemmer would (tests check): numbers, other scripts, "ox"
+    stem: str = _stemmer().stemWord(term)
+    return stem if stem[:2] == term[:2] and _TERM.fullmatch(stem) else term
+
+
+@cache
+def _stemmer() -> Any:
+    """Snowball's English stemmer, imported when first needed: the package imports all its
+    languages' (27 ms and 3 MB), which a build that changes no search term never uses.
+    Its pure-Python class, never PyStemmer's (which snowballstemmer's stemmer() prefers when
+    installed), so that every install writes the same index."""
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    return EnglishStemmer()
 
 
 def changes(found: Sequence[Entry], previous: IndexState | None) -> list[int] | None:
@@ -235,7 +286,8 @@ def search_index(
 def _shards(
     keys: Sequence[str], terms: Mapping[str, Terms]
 ) -> tuple[dict[str, bytes], tuple[int, ...]]:
-    """The term files, and each page's length; each page's terms are taken once."""
+    """The term files, and each page's length; each page's terms are taken once, and each
+    term stemmed once."""
     grouped: dict[str, dict[str, list[int]]] = {}
     lengths = []
     for number, key in enumerate(keys):
@@ -250,14 +302,25 @@ def _shards(
                 group[term] = [number, weight]
             else:
                 postings += (number, weight)
-    shards = {shard_of(prefix): _encode(group) for prefix, group in grouped.items()}
+    shards = {shard_of(prefix): _encode(group, _stems(group)) for prefix, group in grouped.items()}
     return shards, tuple(lengths)
+
+
+def _stems(terms: Iterable[str]) -> dict[str, str]:
+    """The stems of those terms whose stem is not the term itself."""
+    found = {}
+    for term in terms:
+        stem = stem_of(term)
+        if stem != term:
+            found[term] = stem
+    return found
 
 
 def _patched(
     shards: Mapping[str, bytes], changed: Mapping[int, tuple[Terms, Terms]]
 ) -> dict[str, bytes]:
-    """Term files with the changed pages' postings taken out and put back in."""
+    """Term files with the changed pages' postings taken out and put back in, and the
+    stems of the terms they now hold."""
     touched: dict[str, dict[str, dict[int, int]]] = {}  # file -> term -> page -> new weight
     for number, (old, new) in changed.items():
         for term in old.weights:
@@ -266,34 +329,43 @@ def _patched(
             touched.setdefault(shard_of(term), {}).setdefault(term, {})[number] = weight
     patched = dict(shards)
     for name, terms in touched.items():
-        group = _postings(patched[name]) if name in patched else {}
+        group, stems = _parsed(patched[name]) if name in patched else ({}, {})
+        added: list[str] = []  # terms new to the file: the only ones to stem
         for term, pages in terms.items():
             postings = group[term].split(",") if term in group else []
             for number, weight in pages.items():
                 _put(postings, number, weight)
             if postings:
+                if term not in group:
+                    added.append(term)
                 group[term] = ",".join(postings)
             else:
                 group.pop(term, None)
         if group:
-            patched[name] = _join(group)
+            kept = {term: stem for term, stem in stems.items() if term in group}
+            patched[name] = _join(group, kept | _stems(added))
         else:
             del patched[name]
     return patched
 
 
-_POSTINGS = re.compile(r'"(\w+)":\[([\d,]+)\]')  # a term file is {"term":[1,2,...],...}
+# A term file is {"postings":{"term":[1,2,...],...},"stems":{"term":"stem",...}}.
+_POSTINGS = re.compile(r'"(\w+)":\[([\d,]+)\]')
+_STEM = re.compile(r'"(\w+)":"(\w+)"')
 
 
-def _postings(shard: bytes) -> dict[str, str]:
-    """A term file's postings by term, left as text: a patch decodes only the terms it
-    changes (a common prefix's file holds hundreds of kilobytes)."""
-    return dict(_POSTINGS.findall(shard.decode()))
+def _parsed(shard: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """A term file's postings by term, left as text (a patch decodes only the terms it
+    changes: a common prefix's file holds hundreds of kilobytes), and its stems."""
+    text = shard.decode()
+    return dict(_POSTINGS.findall(text)), dict(_STEM.findall(text))
 
 
-def _join(group: Mapping[str, str]) -> bytes:
-    """What _encode makes of the same postings, from their text."""
-    return ("{" + ",".join(f'"{term}":[{group[term]}]' for term in sorted(group)) + "}").encode()
+def _join(group: Mapping[str, str], stems: Mapping[str, str]) -> bytes:
+    """What _encode makes of the same postings and stems, from their text."""
+    postings = ",".join(f'"{term}":[{group[term]}]' for term in sorted(group))
+    stemmed = ",".join(f'"{term}":"{stems[term]}"' for term in sorted(stems))
+    return ('{"postings":{' + postings + '},"stems":{' + stemmed + "}}").encode()
 
 
 def _put(postings: list[str], number: int, weight: int) -> None:
@@ -310,8 +382,9 @@ def _put(postings: list[str], number: int, weight: int) -> None:
         postings[2 * at : 2 * at] = [str(number), str(weight)]
 
 
-def _encode(group: Mapping[str, list[int]]) -> bytes:
-    return json.dumps(group, sort_keys=True, **_JSON).encode()  # type: ignore[arg-type]
+def _encode(group: Mapping[str, list[int]], stems: Mapping[str, str]) -> bytes:
+    shard = {"postings": group, "stems": stems}
+    return json.dumps(shard, sort_keys=True, **_JSON).encode()  # type: ignore[arg-type]
 
 
 def _file(name: str, data: object) -> OutputFile:

@@ -19,9 +19,10 @@ import pytest
 from digest.diagnostics import Report
 from digest.manifest import load_manifest
 from digest.model import Manifest
+from digest.search import excerpt_of
 from tests.browser import AXE, VNU, Watch, launched, need, open_page, serving
 from tests.conftest import REPO, TEST_DIGEST, build_digest
-from tests.hostile import write_hostile_digest
+from tests.hostile import SCRIPT, write_hostile_digest
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -169,14 +170,22 @@ def test_search_finds_a_known_source_narrows_to_a_topic_and_keeps_the_query(
     known = manifest.source(KNOWN)
     page = open_page(browser, watch)
     page.goto(sites.url(SHIPPED, "search/"))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     page.get_by_label("Words to find").fill("urgent contact")
     wait_for_results(page)
     link = page.get_by_role("link", name=known.title)
     found = page.locator("#search-results li").filter(has=link)
     assert found.count() == 1  # among the first results, with its kind and a highlighted excerpt
     assert found.locator(".meta").inner_text().startswith(f"{known.kind_label} · ")
-    assert found.locator("mark").count() > 0
+    # the excerpt is the summary the index holds, apart from the title, and marks the words
+    # the query matched: "contacting" is a form of "contact"
+    assert found.locator(".excerpt").inner_text() == excerpt_of(known.summary)
+    assert found.locator("mark").all_inner_texts() == ["contacting"]
     assert "q=urgent+contact" in page.url
+    index, static = sites.url(SHIPPED, "search-index/"), sites.url(SHIPPED, "static/")
+    assert any(url.startswith(index) for url in asked)
+    assert [url for url in asked if not url.startswith((index, static))] == []  # no pages
     elsewhere = next(t for t in manifest.topics if t.id not in known.topics)
     page.get_by_label("Topic").select_option(elsewhere.id)
     wait_for_results(page, saying=f" in {elsewhere.title}")
@@ -215,6 +224,9 @@ def test_hostile_text_never_runs_in_a_page_or_in_search(
     assert page.locator("#search-results li").count() > 0
     results = page.locator("#search-results")
     assert results.locator("script, img, iframe, a[href^='javascript']").count() == 0
+    statement = results.locator("li").filter(has=page.locator("a[href$='/regulator-statement/']"))
+    assert SCRIPT in statement.locator(".excerpt").inner_text()  # shown as text, marked
+    assert statement.locator("mark").all_inner_texts() == ["alert"] * 3
     page.goto(sites.url(HOSTILE, "sources/regulator-statement/"))
     assert "<script>alert('x')</script>" in page.locator("h1").inner_text()
 

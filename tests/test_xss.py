@@ -147,8 +147,9 @@ def test_no_feed_holds_live_markup(built: Corpus) -> None:
 
 def test_the_search_index_is_data_and_holds_the_payloads_as_text(built: Corpus) -> None:
     docs = json.loads((built.site / "search-index" / "docs-0.json").read_text())
-    titles = [row[1] for row in docs]
+    titles, excerpts = [row[1] for row in docs], [row[6] for row in docs]
     assert any(PAYLOADS[0].text in title for title in titles)
+    assert any(PAYLOADS[0].text in excerpt for excerpt in excerpts)  # plain text, kept whole
 
 
 # -- in the browser --------------------------------------------------------------------------
