@@ -52,33 +52,64 @@ def test_each_workflow_is_valid(path: Path) -> None:
     assert [e.message for e in errors] == []
 
 
-def steps(name: str) -> list[str]:
+def steps(name: str, job: str | None = None) -> list[str]:
+    """What a workflow's jobs (or one of them) run or use, step by step."""
     document = read(name)
-    return [
-        step.get("run") or step.get("uses")
-        for job in document["jobs"].values()
-        for step in job["steps"]
-    ]
+    jobs = [document["jobs"][job]] if job else list(document["jobs"].values())
+    return [step.get("run") or step.get("uses") for job in jobs for step in job.get("steps", [])]
 
 
-def test_pull_requests_run_the_tests_then_the_strict_check() -> None:
+def test_pull_requests_run_the_tests_then_the_strict_check_on_every_python() -> None:
     assert steps("pull-request.yml")[-2:] == [
         "make test",
         ".venv/bin/python build.py check --strict --format github",
     ]
+    job = read("pull-request.yml")["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert job["container"] == "python:${{ matrix.python }}-bookworm"
+    assert "~/.cache/pip" in str(job["steps"]) and "~/.npm" in str(job["steps"])
 
 
-def test_main_is_published_to_pages_with_its_address() -> None:
+def test_main_is_published_to_pages_with_its_address_and_its_build_cache() -> None:
     found = steps("publish.yml")
     assert 'make site BASE_URL="${{ steps.pages.outputs.base_url }}"' in found
     assert "actions/deploy-pages@v4" in found
+    build = read("publish.yml")["jobs"]["build"]["steps"]
+    cached = [s["with"] for s in build if s.get("uses") == "actions/cache@v4"]
+    assert [c["path"] for c in cached] == [".cache/build"]
+    python = next(s["with"] for s in build if s.get("uses") == "actions/setup-python@v5")
+    assert python["cache"] == "pip"
 
 
-def test_the_daily_refresh_opens_a_pull_request() -> None:
-    assert read("refresh-petitions.yml")["on"]["schedule"] == [{"cron": "17 6 * * *"}]
-    found = steps("refresh-petitions.yml")
-    assert "make refresh" in found
-    assert found[-1] == "peter-evans/create-pull-request@v7"
+def test_the_daily_refresh_is_checked_before_its_pull_request_is_opened() -> None:
+    """A pull request opened with the workflow token starts no workflow: the checks run in
+    the refresh itself, on the branch the pull request is made from."""
+    document = read("refresh-petitions.yml")
+    assert document["on"]["schedule"] == [{"cron": "17 6 * * *"}]
+    assert "make refresh" in steps("refresh-petitions.yml", "fetch")
+    jobs = document["jobs"]
+    assert jobs["checks"] == {"needs": "fetch", "uses": "./.github/workflows/pull-request.yml",
+                              "with": {"ref": "petition-data"}}  # fmt: skip
+    assert jobs["pull-request"]["needs"] == "checks"
+    assert "gh pr create" in steps("refresh-petitions.yml", "pull-request")[-1]
+    token = jobs["pull-request"]["steps"][-1]["env"]["GH_TOKEN"]
+    assert token == "${{ secrets.PETITIONS_PR_TOKEN || github.token }}"
+    assert "ref" in read("pull-request.yml")["on"]["workflow_call"]["inputs"]
+
+
+def test_dependabot_keeps_actions_and_dependencies_current() -> None:
+    schema = json.loads(
+        resources.files("check_jsonschema.builtin_schemas.vendor")
+        .joinpath("dependabot.json")
+        .read_text(encoding="utf-8")
+    )
+    report = Report()
+    document = load_yaml(REPO / ".github" / "dependabot.yml", report, file="dependabot.yml")
+    assert document is not None and report.diagnostics == []
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(document.data)] == []
+    data: Any = document.data
+    assert [u["package-ecosystem"] for u in data["updates"]] == ["github-actions", "pip", "npm"]
 
 
 def test_the_pull_request_template_has_the_review_checklist() -> None:
