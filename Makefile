@@ -10,11 +10,12 @@ BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 # apt-get needs root: sudo unless we are root already (as in CI containers)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
+.PHONY: site add-deps serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
 
 help:
 	@echo "make site         install into .venv/, then build site/ from sources.yaml, content/ and"
 	@echo "                  templates/ (the build itself is offline)"
+	@echo "make add-deps     install what 'add' needs to read a page (trafilatura)"
 	@echo "make serve        serve a copy on http://127.0.0.1:8000/, rebuilt on every change (site/ is left alone)"
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"
 	@echo "make test         lint (ruff, mypy --strict) and run every test"
@@ -34,6 +35,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e .
 	touch $@
 
+$(VENV)/.installed-add: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e '.[add]'
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[test]'
 	touch $@
@@ -41,6 +46,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 # BASE_URL=https://... publishes at another address than the manifest's (as the Pages workflow does).
 site: $(VENV)/.installed
 	SOURCE_DATE_EPOCH=$(BUILD_EPOCH) $(PY) build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+add-deps: $(VENV)/.installed-add
 
 serve: $(VENV)/.installed
 	$(PY) build.py serve

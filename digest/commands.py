@@ -122,9 +122,20 @@ def run_check(args: argparse.Namespace, err: TextIO) -> int:
     return 1 if failed else 0
 
 
+ADD_EXTRA = ("trafilatura", "lxml_html_clean", "courlan", "htmldate", "justext", "dateparser")
+
+
 def run_add(args: argparse.Namespace, err: TextIO) -> int:
     """Add a source and say what was read, what was not, and what to do next."""
-    from digest.add import AddError, add_source  # trafilatura loads slowly: only for 'add'
+    try:
+        from digest.add import AddError, add_source  # trafilatura loads slowly: only for 'add'
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] not in ADD_EXTRA:
+            raise
+        print(f"build.py: error: add: it needs what the 'add' extra installs ({exc.name} is "
+              "missing)\n  hint: .venv/bin/pip install -c constraints.txt -e '.[add]' "
+              "(or pip install 'research-digest[add]')", file=err)  # fmt: skip
+        return 1
     from digest.fetch import FetchSettings, new_client, user_agent
 
     report = Report()

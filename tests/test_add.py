@@ -376,3 +376,21 @@ def test_a_petition_whose_data_cannot_be_fetched_writes_nothing(
     assert digest.read_bytes() == before
     files_after = sorted(p for p in digest.parent.rglob("*") if ".cache" not in p.parts)
     assert files_after == files_before
+
+
+def test_add_without_its_extra_says_how_to_install_it(
+    digest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trafilatura and what it pulls in are the 'add' extra: a digest builds without them."""
+    import sys
+
+    for module in ("digest.add", "digest.extract"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    before = digest.read_bytes()
+    assert add("https://news.test/a") == (
+        1, "build.py: error: add: it needs what the 'add' extra installs (trafilatura is "
+        "missing)\n  hint: .venv/bin/pip install -c constraints.txt -e '.[add]' (or pip install "
+        "'research-digest[add]')\n",
+    )  # fmt: skip
+    assert digest.read_bytes() == before

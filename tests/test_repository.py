@@ -106,9 +106,9 @@ def test_dependabot_keeps_actions_and_dependencies_current() -> None:
     report = Report()
     document = load_yaml(REPO / ".github" / "dependabot.yml", report, file="dependabot.yml")
     assert document is not None and report.diagnostics == []
-    validator = jsonschema.validators.validator_for(schema)(schema)
-    assert [e.message for e in validator.iter_errors(document.data)] == []
     data: Any = document.data
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(data)] == []
     assert [u["package-ecosystem"] for u in data["updates"]] == ["github-actions", "pip", "npm"]
 
 
