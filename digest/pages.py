@@ -112,12 +112,16 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     plan: list[tuple[str, Callable[[], Page]]] = [("", home), ("topics/", topics)]
     for topic in m.topics:
         plan.append((f"topics/{topic.id}/", functools.partial(topic_page, digest, topic)))
-        plan.append((f"topics/{topic.id}/timeline/",
-                     functools.partial(timeline_page, digest, topic)))  # fmt: skip
+        if views.has_timeline(m.sources_in(topic.id)):
+            plan.append((f"topics/{topic.id}/timeline/",
+                         functools.partial(timeline_page, digest, topic)))  # fmt: skip
     plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
-    plan += [("petitions/", petitions),
-             ("timeline/", functools.partial(timeline_page, digest, None)),
-             ("data/", functools.partial(data_page, digest)), ("search/", search),
+    present = views.sections(m)
+    if "petitions" in present:
+        plan.append(("petitions/", petitions))
+    if "timeline" in present:
+        plan.append(("timeline/", functools.partial(timeline_page, digest, None)))
+    plan += [("data/", functools.partial(data_page, digest)), ("search/", search),
              ("about/", about), ("404.html", not_found)]  # fmt: skip
     return [make for path, make in plan if output_path(path) not in unchanged]
 
@@ -157,6 +161,7 @@ def topic_page(digest: Digest, topic: Topic) -> Page:
                     "sources": views.by_published(sources),
                     "last_added": views.last_added(sources),
                     "petitions": views.petition_views(digest, sources),
+                    "has_timeline": views.has_timeline(sources),
                 }, section="topics", updated=last_changed(digest, sources),
                 json_ld=citations.json_ld(collection))  # fmt: skip
 

@@ -131,6 +131,8 @@ def render_pages(
         "topics": digest.manifest.topics,
         "built_at": digest.built_at,
         "petition_addresses": views.petition_addresses(digest.manifest),
+        "sections": views.sections(digest.manifest),
+        "petition_licences": views.petition_licences(digest.manifest),
     }
     made = map_forked(lambda n: _make(theme, plan[n], shared), len(plan), jobs=jobs,
                       at_least=PAGES_PER_JOB)  # fmt: skip

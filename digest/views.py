@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from digest.model import (
     Digest,
+    Licence,
     Manifest,
     PartialDate,
     PetitionData,
@@ -29,6 +30,35 @@ from digest.textformat import age, human_date
 
 LATEST_COUNT = 10
 RELATED_COUNT = 5
+
+
+def sections(manifest: Manifest) -> frozenset[str]:
+    """The site's sections that have something in them ('topics', 'timeline', 'petitions'):
+    one with nothing has no page, no link in the navigation and no text about it."""
+    found = {"topics"} if manifest.topics else set()
+    if has_timeline(manifest.sources):
+        found.add("timeline")
+    if any(s.petition is not None for s in manifest.sources):
+        found.add("petitions")
+    return frozenset(found)
+
+
+def has_timeline(sources: Sequence[Source]) -> bool:
+    """Tell whether a timeline of these sources would hold anything: a dated source or a
+    petition (whose steps are dated)."""
+    return any(s.published is not None or s.petition is not None for s in sources)
+
+
+def petition_licences(manifest: Manifest) -> list[tuple[Licence, list[str]]]:
+    """The licences the digest's petition data comes under, each with its platforms' names."""
+    found: dict[Licence, list[str]] = {}
+    for source in manifest.sources:
+        platform = PLATFORMS[source.petition.platform] if source.petition else None
+        if platform is not None and platform.licence is not None:
+            names = found.setdefault(platform.licence, [])
+            if platform.name not in names:
+                names.append(platform.name)
+    return list(found.items())
 
 
 def newest_added(sources: Sequence[Source]) -> list[Source]:

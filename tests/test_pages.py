@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
+from pathlib import Path
+
+import pytest
 
 from digest import pages, views
+from digest.cli import main
 from digest.model import PartialDate
-from tests.conftest import load_digest
+from tests.conftest import TEMPLATES, build_digest, load_digest, read_tree
 
 DIGEST = load_digest()
 M = DIGEST.manifest
@@ -115,3 +120,53 @@ def test_data_files_hold_the_export_and_three_citations_per_source() -> None:
     assert files[:3] == ["data/sources.json", "data/sources.csv", "data/sources.schema.json"]
     assert len(files) == 3 + 3 * len(M.sources)
     assert "sources/annual-report/cite.ris" in files
+
+
+SMALL = """\
+site:
+  title: A Small Digest
+  description: One source, no petition, no date.
+  base_url: https://small.test/
+  language: en
+  contact: {email: editors@small.test}
+  licence: {name: CC BY 4.0}
+topics:
+  - id: only
+    title: The only topic
+    summary: What it covers.
+sources:
+  - id: one
+    kind: report
+    title: The one source
+    url: https://news.test/one
+    publisher: News
+    published: {published}
+    added: 2026-01-06
+    topics: [only]
+    document: content/one.md
+    summary: Says one thing.
+"""
+
+
+@pytest.mark.parametrize("published", ["unknown", "2026-01-05"])
+def test_a_section_with_nothing_in_it_has_no_page_link_or_text(
+    tmp_path: Path, published: str
+) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "one.md").write_text("## Summary\n\n" + "It says one thing. " * 20)
+    (tmp_path / "sources.yaml").write_text(SMALL.replace("{published}", published))
+    build_digest(tmp_path / "sources.yaml", tmp_path / "site")
+    site = read_tree(tmp_path / "site")
+    dated = published != "unknown"
+    assert "petitions/index.html" not in site
+    assert ("timeline/index.html" in site) == dated
+    assert ("topics/only/timeline/index.html" in site) == dated
+    pages = {path: content.decode() for path, content in site.items() if path.endswith(".html")}
+    for path, text in pages.items():
+        assert "petitions/" not in text and "Open Government Licence" not in text, path
+    linking = {path for path, text in pages.items() if "timeline/" in text}
+    assert (linking == set()) != dated and ("index.html" in linking) == dated
+    assert b"petitions" not in site["sitemap.xml"]
+    err = io.StringIO()
+    assert main(["check", "--strict", "--manifest", str(tmp_path / "sources.yaml"),
+                 "--templates", str(TEMPLATES)], stderr=err) == 0, err.getvalue()  # fmt: skip
