@@ -6,7 +6,8 @@
     add copy.txt                                          a text copy; address unknown
 
 The entry holds the facts that could be read (title, publisher, date, address)
-and 'unknown' for the rest, with topics suggested from the text. The draft
+and 'unknown' for the rest, with topics suggested from the text, and is marked
+'draft: true': builds leave it out until the contributor removes the mark. The draft
 write-up holds prompts and the facts of the copy, never the source's text:
 the contributor writes it in their own words, and ``check`` refuses the
 draft's TODO prompts until they have.
@@ -102,7 +103,8 @@ def add_source(
     )
     title = facts.title or "TODO: the source's title"
     new_id = _choose_id(source_id, facts.title or _name_of(target), manifest)
-    entry: dict[str, FieldValue] = {"id": new_id, "kind": "article", "title": title}
+    entry: dict[str, FieldValue] = {"id": new_id, "draft": True, "kind": "article",
+                                    "title": title}  # fmt: skip
     gaps = []
     if address:
         entry["url"] = address
@@ -208,6 +210,7 @@ def _add_fetched_petition(
     when = opened or created
     entry: dict[str, FieldValue] = {
         "id": new_id,
+        "draft": True,
         "kind": "petition",
         "title": title,
         "url": platform.page_url(number) or "",

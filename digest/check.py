@@ -44,7 +44,7 @@ def check(
     """Check the digest as CI does; every finding goes to report. Raise BuildFailed early
     only when the inputs cannot be loaded at all."""
     inputs = load_inputs(manifest_path, report=report, templates=templates, now=now,
-                         keep_going=True)  # fmt: skip
+                         keep_going=True, drafts=True)  # drafts are checked too  # fmt: skip
     digest = inputs.digest
     files: tuple[OutputFile, ...] = ()
     links = 0

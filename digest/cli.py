@@ -90,6 +90,11 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="build everything from nothing, without the build cache (.cache/build/)",
     )
     p.add_argument(
+        "--drafts",
+        action="store_true",
+        help="include the sources marked 'draft: true' (left out by default)",
+    )
+    p.add_argument(
         "--jobs",
         type=_jobs,
         default=available_jobs(),

@@ -50,6 +50,7 @@ def run_build(args: argparse.Namespace, err: TextIO) -> int:
             timings=timings,
             use_cache=not args.no_cache,
             jobs=args.jobs,
+            drafts=args.drafts,
         )
     except UserError as exc:
         report.extend(exc.diagnostics)
@@ -180,7 +181,8 @@ def _added_lines(added: Added, manifest: Path) -> list[str]:
         lines += [f"    line {f.line}: {f.message}" for f in facts.findings]
     lines.append(
         "next: write the summary and the write-up in your own words (replace every "
-        "TODO), then run 'python build.py check --strict'"
+        "TODO), remove 'draft: true' (builds leave drafts out), then run "
+        "'python build.py check --strict'"
     )
     return lines
 

@@ -318,7 +318,12 @@ def check_internal_links(
     write-up does not have."""
     for kind, target in write_up.links:
         known = manifest.has_source if kind == "source" else manifest.has_topic
-        if not known(target):
+        if kind == "source" and target in manifest.drafts:
+            report.warning(locate(text, f"{kind}:{target}", file),
+                           f"link to source {target!r}, a draft: it is left out of the page "
+                           "until the source is published", "publish it (remove 'draft: true'),"
+                           " or build with --drafts to see it")  # fmt: skip
+        elif not known(target):
             items = manifest.sources if kind == "source" else manifest.topics
             choices = [item.id for item in items]
             report.error(

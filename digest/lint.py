@@ -16,6 +16,7 @@
     added-before-published   error     a source added to the digest before it was published
     stale-petition           warning   petition data older than site.petition_stale_after_days
     draft-prompt             error     a 'TODO' an 'add' draft left in a write-up or summary
+    (a source marked 'draft: true' is noted, and linted once it no longer is one)
 
 (A source without a URL is warned about by the manifest loader, for builds too; with
 'url' in its known_gaps, that is a note.)
@@ -23,6 +24,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -51,9 +53,20 @@ Rule = Callable[[Digest, Report, dt.date], None]
 
 
 def lint(digest: Digest, report: Report, *, today: dt.date) -> None:
-    """Apply every rule to the digest."""
+    """Apply every rule to the digest's published sources; note each draft, which is linted
+    once it is no longer one (its manifest entry and links are checked like any other)."""
+    for source in digest.manifest.sources:
+        if source.draft:
+            report.note(source.where("draft"),
+                        f"source {source.id!r} is a draft: builds leave it out, and check "
+                        "reviews its text once 'draft: true' is removed")  # fmt: skip
+    published = dataclasses.replace(
+        digest, manifest=digest.manifest.without_drafts(),
+        documents={k: d for k, d in digest.documents.items() if k not in
+                   {s.id for s in digest.manifest.sources if s.draft}},
+    )  # fmt: skip
     for rule in RULES:
-        rule(digest, report, today)
+        rule(published, report, today)
 
 
 # -- the manifest --------------------------------------------------------------------------

@@ -288,6 +288,7 @@ class _Builder(FieldChecker):
             updated=updated,
             authors=self.authors(path, data.get("authors")),
             doi=doi if isinstance(doi, str) else None,
+            draft=data.get("draft") is True,
         )
 
     def authors(self, path: DataPath, value: object) -> tuple[Author, ...]:

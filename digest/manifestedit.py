@@ -85,6 +85,8 @@ def _field(lead: str, key: str, value: FieldValue, inner: str) -> list[str]:
 
 def scalar(value: str | int, *, flow: bool = False) -> str:
     """A value as YAML reads it back the same: plain where that is so, else double-quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if _plain_reads_back(value, flow=flow):

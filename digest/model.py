@@ -8,6 +8,7 @@ point back at it.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -231,6 +232,7 @@ class Source:
     updated: dt.date | None = None  # when the entry or write-up last changed in substance
     authors: tuple[Author, ...] = ()  # in the order the source gives them; () when not named
     doi: str | None = None  # '10.1234/abc', as written, without 'https://doi.org/'
+    draft: bool = False  # not ready: left out of builds but those asked for drafts
 
     @property
     def last_changed(self) -> dt.date:
@@ -273,6 +275,7 @@ class Manifest:
     topics: tuple[Topic, ...]
     sources: tuple[Source, ...]
     display_root: Path | None = None  # diagnostics show paths relative to it (default: cwd)
+    drafts: frozenset[str] = frozenset()  # ids of the drafts left out (see without_drafts)
 
     @property
     def content_dir(self) -> Path:
@@ -289,6 +292,25 @@ class Manifest:
 
     def has_topic(self, topic_id: str) -> bool:
         return topic_id in self._topics_by_id
+
+    def without_drafts(self) -> Manifest:
+        """The manifest as published: its drafts left out, and from key moments too (a
+        moment drawn from drafts alone is left out with them)."""
+        left = frozenset(s.id for s in self.sources if s.draft)
+        if not left:
+            return self
+        topics = []
+        for topic in self.topics:
+            moments = tuple(
+                dataclasses.replace(m, sources=tuple(i for i in m.sources if i not in left))
+                for m in topic.key_moments
+            )
+            kept = tuple(m for m in moments if m.sources)
+            topics.append(dataclasses.replace(topic, key_moments=kept))
+        return dataclasses.replace(
+            self, topics=tuple(topics), sources=tuple(s for s in self.sources if not s.draft),
+            drafts=self.drafts | left,
+        )  # fmt: skip
 
     def sources_in(self, topic_id: str) -> tuple[Source, ...]:
         """The sources of a topic, in manifest order."""

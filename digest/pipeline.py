@@ -76,6 +76,7 @@ def build(
     timings: Timings | None = None,
     use_cache: bool = True,
     jobs: int = 1,
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the site into out; raise BuildFailed (out untouched) if the inputs have errors.
 
@@ -95,6 +96,7 @@ def build(
             options = {
                 "base_url": base_url,
                 "strict": strict,
+                "drafts": drafts,
                 "built_at": built_at.isoformat(),
                 "out": str(out),
                 "cwd": str(Path.cwd()),  # diagnostics name paths from it
@@ -113,7 +115,8 @@ def build(
             return BuildResult(out, last.pages, last.feeds, 0, updated=True, up_to_date=True)
         inputs = load_inputs(manifest_path, report=report, templates=templates, base_url=base_url,
                              strict=strict, now=built_at, timings=timings, cache=cache,
-                             manifest_key=manifest_key, hashes=hashes, jobs=jobs)  # fmt: skip
+                             manifest_key=manifest_key, hashes=hashes, jobs=jobs,
+                             drafts=drafts)  # fmt: skip
         files, made_from = render_changed(inputs, site_key, last, out, timings, jobs)
         clashes(inputs.extra, files, report)
         with timings.stage("guard"):  # no media, nothing from elsewhere
@@ -280,8 +283,10 @@ def load_inputs(
     manifest_key: str | None = None,
     hashes: Mapping[str, str] | None = None,
     jobs: int = 1,
+    drafts: bool = False,
 ) -> Inputs:
     """Load and check the manifest, write-ups, petition data and templates; or BuildFailed.
+    Sources marked draft are left out, unless drafts.
 
     With keep_going (for check), problems in the write-ups and cached data are
     reported without stopping; a manifest or templates that cannot be loaded
@@ -291,7 +296,7 @@ def load_inputs(
     manifest = load_manifest_cached(manifest_path, report, timings, cache, manifest_key)
     stop_if_failed(report, strict)
     assert manifest is not None
-    manifest = with_base_url(manifest, base_url)
+    manifest = with_base_url(manifest if drafts else manifest.without_drafts(), base_url)
     with timings.stage("write-ups"):
         documents = load_documents(manifest, report, cache, hashes, jobs)
         about = load_about(manifest, report)

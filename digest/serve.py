@@ -4,7 +4,7 @@ The site is built for the address it is served at, into a folder of its own
 (``.cache/serve/site/`` beside the manifest), then served from there: ``site/`` stays
 the last real build, made for the published address. A thread watches the
 manifest, the write-ups, the templates and the petition data; on a change it
-rebuilds. A page in the browser asks the server
+rebuilds. Drafts are shown, each page marked as one. A page in the browser asks the server
 every second which build it is showing, and reloads when there is a newer one.
 
 When a rebuild fails, the last good site stays served (the writer only swaps a
@@ -133,7 +133,7 @@ class DevServer:
         started = time.perf_counter()
         try:
             result = build(self.manifest, out=self.out, report=report, templates=self.templates,
-                           base_url=self.url, jobs=jobs)  # fmt: skip
+                           base_url=self.url, jobs=jobs, drafts=True)  # fmt: skip
         except UserError as exc:
             report.extend(exc.diagnostics)
             text = "\n".join(d.format() for d in report.sorted(minimum=Severity.WARNING))

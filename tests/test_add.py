@@ -86,6 +86,7 @@ def test_a_page_with_opengraph(digest: Path, server: PetitionServer) -> None:
     assert code == 0
     assert new_entry(digest, before) == (
         "  - id: regulator-opens-alpha-investigation\n"
+        "    draft: true\n"
         "    kind: article\n"
         "    title: Regulator opens alpha investigation\n"
         f"    url: {server.base_url}/opengraph\n"
@@ -104,8 +105,8 @@ def test_a_page_with_opengraph(digest: Path, server: PetitionServer) -> None:
         "  publisher: The News",
         "  published: 12 January 2026",
         "  topics: alpha (suggested from the text: edit them if they do not fit)",
-        "next: write the summary and the write-up in your own words (replace every TODO), then "
-        "run 'python build.py check --strict'",
+        "next: write the summary and the write-up in your own words (replace every TODO), remove "
+        "'draft: true' (builds leave drafts out), then run 'python build.py check --strict'",
     ]
     draft = (digest.parent / "content" / "regulator-opens-alpha-investigation.md").read_text()
     assert draft.startswith("## Summary\n\nTODO:")
@@ -140,6 +141,7 @@ def test_a_uk_petition_is_added_with_its_data(digest: Path, server: PetitionServ
     assert code == 0, err
     assert new_entry(digest, before) == (
         "  - id: petition-123456\n"
+        "    draft: true\n"
         "    kind: petition\n"
         "    title: Made-up petition 123456\n"
         "    url: https://petition.parliament.uk/petitions/123456\n"
@@ -229,8 +231,24 @@ def test_a_saved_page_without_an_address(digest: Path, tmp_path: Path) -> None:
     assert "url" not in entry and entry["known_gaps"] == ["url", "publisher"]
 
 
-def test_the_draft_is_refused_by_check_until_written(digest: Path, server: PetitionServer) -> None:
+def test_a_new_entry_is_a_draft_until_its_mark_is_removed(
+    digest: Path, server: PetitionServer, tmp_path: Path
+) -> None:
+    """A source of TODO prompts is never published: builds leave the draft out, check notes
+    it, and once 'draft: true' is removed check refuses the prompts until they are answered."""
     add(f"{server.base_url}/opengraph", "--id", "draft")
+    err = io.StringIO()
+    main(["check", "-v"], stderr=err)  # the test digest has findings of its own
+    about_it = [line for line in err.getvalue().splitlines()
+                if "content/draft.md" in line or "source 'draft'" in line]  # fmt: skip
+    assert [line.split(": ", 1)[1] for line in about_it] == [
+        "note: source 'draft' is a draft: builds leave it out, and check reviews its text once "
+        "'draft: true' is removed"
+    ]
+    assert main(["build", "--out", str(tmp_path / "site")], stderr=io.StringIO()) == 0
+    assert not (tmp_path / "site" / "sources" / "draft").exists()
+    digest.write_text(digest.read_text().replace("  - id: draft\n    draft: true\n",
+                                                 "  - id: draft\n"))  # fmt: skip
     err = io.StringIO()
     assert main(["check"], stderr=err) == 1
     about_it = [line for line in err.getvalue().splitlines()

@@ -217,3 +217,35 @@ def test_a_write_up_that_is_not_a_regular_file_is_refused_unopened(
             SOCKETS.pop().close()
     errors = [d.message for d in caught.value.diagnostics if d.severity.label == "error"]
     assert errors == [f"sources[2].document: {message}"]
+
+
+# -- drafts ----------------------------------------------------------------------------------
+
+
+def test_a_draft_is_left_out_of_everything_a_build_publishes(
+    test_digest: Path, tmp_path: Path
+) -> None:
+    """The crlf-article is marked draft: no page, feed entry, search entry, data row, list
+    entry, sitemap line or key moment; a write-up's link to it keeps its text, with a
+    warning; build --drafts (and serve) show it, marked."""
+    text = test_digest.read_text()
+    test_digest.write_text(text.replace("  - id: crlf-article\n", "  - id: crlf-article\n"
+                                        "    draft: true\n", 1))  # fmt: skip
+    about = test_digest.parent / "content" / "about.md"
+    about.write_text(about.read_text() + "\nSee [the article](source:crlf-article).\n")
+    report = Report()
+    build_digest(test_digest, tmp_path / "site", report=report)
+    site = read_tree(tmp_path / "site")
+    assert not any(path.startswith("sources/crlf-article/") for path in site)
+    for path, content in site.items():
+        assert b"crlf-article" not in content, path
+    assert b"The article recalls the year before" not in site["topics/alpha/index.html"]
+    assert [d.message for d in report.diagnostics if "a draft" in d.message] == [
+        "link to source 'crlf-article', a draft: it is left out of the page until the source "
+        "is published"
+    ]
+    assert b"<p>See <a>the article</a>.</p>" in site["about/index.html"]  # no address
+    build(test_digest, out=tmp_path / "with-drafts", report=Report(), templates=TEMPLATES,
+          now=BUILT_AT, drafts=True)  # fmt: skip
+    page = (tmp_path / "with-drafts" / "sources" / "crlf-article" / "index.html").read_text()
+    assert '<p class="draft-note"><strong>Draft:</strong> this source is not published' in page
