@@ -13,8 +13,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: site add-deps serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
 
 help:
-	@echo "make site         install into .venv/, then build site/ from sources.yaml, content/ and"
-	@echo "                  templates/ (the build itself is offline)"
+	@echo "make site         install into .venv/, then build site/ from sources.yaml and content/"
+	@echo "                  (the build itself is offline)"
 	@echo "make add-deps     install what 'add' needs to read a page (trafilatura)"
 	@echo "make serve        serve a copy on http://127.0.0.1:8000/, rebuilt on every change (site/ is left alone)"
 	@echo "make refresh      fetch the petitions' data from their platforms into data/petitions/"

@@ -52,7 +52,7 @@ def check(
         rendered, others = render_site(inputs)
         files = (*rendered, *others)
         clashes(inputs.extra, files, report)
-        check_output(files, inputs.theme.folder, report)
+        check_output(files, inputs.theme.folders, report)
         links = check_links(files, digest.manifest.site.base_url, report, shown_as="(site)")
     lint(digest, report, today=digest.built_at.date())
     asked = 0

@@ -18,7 +18,7 @@ from digest import __version__
 from digest import commands as handlers
 from digest.parallel import available_jobs
 
-COMMANDS = ("build", "check", "fetch", "add", "serve")
+COMMANDS = ("build", "check", "fetch", "add", "serve", "new")
 DEFAULT_COMMAND = "build"
 
 
@@ -53,6 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_fetch(commands)
     _add_add(commands)
     _add_serve(commands)
+    _add_new(commands)
     return parser
 
 
@@ -220,6 +221,19 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(handler=handlers.run_serve, strict=False, quiet=False, verbose=False)
 
 
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "new",
+        help="write a small digest to start from, in a new folder",
+        description="Write a small digest into FOLDER (new, or empty): a manifest with one "
+        "topic and one source, its write-up, a README and a .gitignore. It builds, and passes "
+        "'check --strict', at once; the look is the default theme's.",
+    )
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="the folder to write it in")
+    _add_verbosity(p)
+    p.set_defaults(handler=handlers.run_new, strict=False)
+
+
 def _add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
@@ -235,7 +249,8 @@ def _add_templates(p: argparse.ArgumentParser) -> None:
         "--templates",
         type=Path,
         metavar="DIR",
-        help="the templates folder (default: templates/ beside the manifest)",
+        help="templates overriding the default theme's, file by file (default: templates/ "
+        "beside the manifest, if there is one)",
     )
 
 

@@ -278,6 +278,25 @@ def _print_diagnostics(report: Report, args: argparse.Namespace, err: TextIO) ->
             print(diagnostic.format(), file=err)
 
 
+def run_new(args: argparse.Namespace, err: TextIO) -> int:
+    """Write a small digest and say how to go on."""
+    from digest.new import NewError, new_digest
+
+    try:
+        written = new_digest(args.folder, today=build_time().date())
+    except NewError as exc:
+        print(f"build.py: error: new: {exc}", file=err)
+        return 2
+    except OSError as exc:
+        print(f"build.py: error: new: cannot write {exc.filename}: {exc.strerror}", file=err)
+        return 1
+    if not args.quiet:
+        folder = display_path(args.folder)
+        print(f"wrote a digest of {count(len(written), 'file')} in {folder}/; next:", file=err)
+        print(f"  cd {folder} && research-digest serve    (or: build, check --strict)", file=err)
+    return 0
+
+
 def run_serve(args: argparse.Namespace, err: TextIO) -> int:
     """Serve the site and rebuild on changes until interrupted."""
     from digest.serve import DevServer

@@ -62,7 +62,7 @@ def _element_needle(tag: str, attribute: str = "") -> str:
 
 def check_output(
     files: Sequence[OutputFile],
-    templates: Path,
+    templates: Sequence[Path],
     report: Report,
     known_clean: Callable[[OutputFile], bool] = lambda file: False,
     jobs: int = 1,
@@ -232,9 +232,11 @@ class _Inspector:
                                          "remove it", r"http-equiv"))  # fmt: skip
 
 
-def _template_sources(folder: Path) -> list[tuple[Path, str]]:
+def _template_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
+    """The text of every template and stylesheet, an override's before the default's."""
     found = []
-    for path in tree_files(folder):
+    for path in (path for folder in folders for path in tree_files(folder)):
+        folder = next(f for f in folders if path.is_relative_to(f))
         if path.suffix in (".html", ".xml", ".css"):
             try:
                 found.append((path, read_input(path, within=folder).decode("utf-8", "replace")))

@@ -120,7 +120,7 @@ def build(
         files, made_from = render_changed(inputs, site_key, last, out, timings, jobs)
         clashes(inputs.extra, files, report)
         with timings.stage("guard"):  # no media, nothing from elsewhere
-            guard(files, inputs.theme.folder, report, cache, jobs)
+            guard(files, inputs.theme.folders, report, cache, jobs)
         stop_if_failed(report, strict)
         with timings.stage("search index"):
             files = (*files, *search_files(inputs.digest, cache, jobs))
@@ -192,7 +192,11 @@ def last_build_into(out: Path, cache: BuildCache) -> LastBuild | None:
 
 
 def guard(
-    files: Sequence[OutputFile], templates: Path, report: Report, cache: BuildCache, jobs: int = 1
+    files: Sequence[OutputFile],
+    templates: Sequence[Path],
+    report: Report,
+    cache: BuildCache,
+    jobs: int = 1,
 ) -> None:
     """Check every page and stylesheet but those whose bytes the guard has passed before."""
     passed = cache.guarded()
@@ -303,8 +307,12 @@ def load_inputs(
     with timings.stage("petition data"):
         petitions = load_petition_data(manifest, report)
     with timings.stage("templates"):
-        theme = load_theme(templates or manifest.root / "templates", report,
-                           within=templates or manifest.root)  # fmt: skip
+        theme = load_theme(
+            templates or manifest.root / "templates",
+            report,
+            within=templates or manifest.root,
+            required=templates is not None,
+        )
     if not keep_going or theme is None:
         stop_if_failed(report, strict)
     assert theme is not None
@@ -367,7 +375,7 @@ def render_site(
 def protected_paths(inputs: Inputs) -> list[Path]:
     """What the build reads, which the output folder must never overlap."""
     m = inputs.digest.manifest
-    return [m.path, m.content_dir, m.root / CACHE_DIR, m.root / EXTRA_DIR, inputs.theme.folder]
+    return [m.path, m.content_dir, m.root / CACHE_DIR, m.root / EXTRA_DIR, *inputs.theme.folders]
 
 
 def stop_if_failed(report: Report, strict: bool) -> None:

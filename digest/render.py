@@ -33,11 +33,15 @@ STATIC_DIR = "static"
 PAGES_PER_JOB = 500  # fewer are rendered sooner than a process starts
 
 
+THEME = Path(__file__).parent / "theme"  # the default theme, shipped with the package
+
+
 @dataclass(frozen=True)
 class Theme:
-    """The templates and the static files copied as they are (CSS)."""
+    """The templates and the static files copied as they are (CSS, the search's script):
+    a digest's own templates folder first, then the default theme."""
 
-    folder: Path
+    folders: tuple[Path, ...]  # where templates are looked for, in order
     environment: jinja2.Environment
     assets: tuple[OutputFile, ...]
 
@@ -58,10 +62,10 @@ class ProjectLoader(jinja2.BaseLoader):
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
             raise jinja2.TemplateNotFound(template) from None
-        except Refused as refused:
-            raise jinja2.TemplateNotFound(template, f"{template} {refused}") from None
+        except Refused as refused:  # not TemplateNotFound: the default theme's is not a stand-in
+            raise jinja2.TemplateError(f"{template} {refused}") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise jinja2.TemplateNotFound(template, f"cannot read {template}: {exc}") from None
+            raise jinja2.TemplateError(f"cannot read {template}: {exc}") from None
 
         def unchanged() -> bool:
             try:
@@ -72,19 +76,25 @@ class ProjectLoader(jinja2.BaseLoader):
         return text, str(path), unchanged
 
 
-def load_theme(folder: Path, report: Report, *, within: Path | None = None) -> Theme | None:
-    """Prepare the Jinja environment and read the static files of a templates folder; every
-    file read resolves inside within (default: the folder itself)."""
-    within = within or folder
-    if not folder.is_dir():
-        report.error(
-            Location(display_path(folder)),
-            "the templates folder does not exist",
-            "pass --templates DIR, or keep templates/ beside the manifest",
-        )
-        return None
+def load_theme(
+    folder: Path | None, report: Report, *, within: Path | None = None, required: bool = False
+) -> Theme | None:
+    """Prepare the Jinja environment and read the static files: the default theme's, each
+    overridden by a file of the same name in folder (a digest's own templates/), if it
+    exists; a folder that must exist (given on the command line) is an error if it does
+    not. Every file of folder read resolves inside within (default: folder itself)."""
+    layers = [(THEME, THEME)]
+    if folder is not None and (folder.is_dir() or required):
+        if not folder.is_dir():
+            report.error(
+                Location(display_path(folder)),
+                "the templates folder does not exist",
+                "give a folder of templates that override the default theme's, or none",
+            )
+            return None
+        layers.insert(0, (folder, within or folder))
     environment = jinja2.Environment(
-        loader=ProjectLoader(folder, within),
+        loader=jinja2.ChoiceLoader([ProjectLoader(f, w) for f, w in layers]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -107,15 +117,16 @@ def load_theme(folder: Path, report: Report, *, within: Path | None = None) -> T
         pointed_petitions=_pointed_petitions,
         csp=CSP,
     )
-    static = folder / STATIC_DIR
-    assets = []
-    for path in tree_files(static):
-        file = display_path(path)
-        content = read_bytes(path, report, file=file, within=within)
-        if content is not None:
-            assets.append(OutputFile(f"{STATIC_DIR}/{path.relative_to(static).as_posix()}",
-                                     content))  # fmt: skip
-    return Theme(folder, environment, tuple(assets))
+    assets: dict[str, OutputFile] = {}
+    for layer, inside in reversed(layers):  # the default theme's first, then the override's
+        static = layer / STATIC_DIR
+        for path in tree_files(static):
+            content = read_bytes(path, report, file=display_path(path), within=inside)
+            if content is not None:
+                name = f"{STATIC_DIR}/{path.relative_to(static).as_posix()}"
+                assets[name] = OutputFile(name, content)
+    return Theme(tuple(f for f, _ in layers), environment, tuple(sorted(
+        assets.values(), key=lambda a: a.path)))  # fmt: skip
 
 
 def render_pages(
@@ -170,9 +181,9 @@ def _template_problem(exc: jinja2.TemplateError, theme: Theme, page: Page) -> Di
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         file, line = exc.filename, exc.lineno
     else:
-        folder = str(theme.folder.absolute())
+        folders = tuple(str(f.absolute()) for f in theme.folders)
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.startswith(folder):
+            if frame.filename.startswith(folders):
                 file, line = frame.filename, frame.lineno or 0
                 break
     where = Location(display_path(Path(file)) if "/" in file else file, line, 1 if line else 0)

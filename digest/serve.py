@@ -108,8 +108,8 @@ class DevServer:
     ) -> None:
         self.manifest, self.log, self.interval = manifest, log, interval
         self.out = out or manifest.parent / SERVE_DIR
-        self.templates = templates or manifest.parent / "templates"
-        self.watched = Watched(manifest, self.templates)
+        self.templates = templates  # None: the digest's own templates/, if it has one
+        self.watched = Watched(manifest, templates or manifest.parent / "templates")
         self.version = 0
         self.error: str | None = None  # the last failed rebuild's diagnostics
         self.lock = threading.Lock()

@@ -19,7 +19,7 @@ from digest.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
-TEMPLATES = REPO / "templates"
+TEMPLATES = REPO / "digest" / "theme"  # the default theme
 TEST_DIGEST = DATA / "digest"
 BUILT_AT = dt.datetime(2026, 2, 8, 12, 0, tzinfo=dt.UTC)
 BUILT_AT_EPOCH = str(int(BUILT_AT.timestamp()))

@@ -21,7 +21,7 @@ def test_the_same_arguments_write_the_same_digest(tmp_path: Path) -> None:
 def test_a_synthetic_digest_builds_with_no_problem(tmp_path: Path) -> None:
     manifest = write_digest(tmp_path / "d", 40, topics=6, petitions=10)
     err = io.StringIO()
-    code = main(["build", "--manifest", str(manifest), "--templates", str(ROOT / "templates"),
+    code = main(["build", "--manifest", str(manifest),
                  "--out", str(tmp_path / "site")], stderr=err)  # fmt: skip
     assert code == 0, err.getvalue()
     assert err.getvalue() == f"built 60 pages and 14 feeds into {tmp_path / 'site'}/\n"

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from digest.diagnostics import Report
+from digest.errors import UserError
 from digest.model import Digest
 from digest.pages import site_pages
-from digest.render import load_theme, relative_url, render_pages
+from digest.render import THEME, load_theme, relative_url, render_pages
 from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest
 
 
@@ -105,8 +106,9 @@ def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> Non
 
 def test_a_missing_templates_folder_is_reported(tmp_path: Path) -> None:
     report = Report()
-    assert load_theme(tmp_path / "nowhere", report) is None
+    assert load_theme(tmp_path / "nowhere", report, required=True) is None
     assert [d.message for d in report.diagnostics] == ["the templates folder does not exist"]
+    assert load_theme(tmp_path / "nowhere", report) is not None  # the default theme alone
 
 
 def test_relative_urls_agree_with_posixpath_on_every_pair() -> None:
@@ -160,3 +162,36 @@ def test_a_petition_read_from_its_page_says_so_with_its_whole_text(tmp_path: Pat
     assert ("read from its page, as of 31 January 2026 (the count is final: it has closed)"
             in table)  # fmt: skip
     assert "Government response: 4.0% of 10,000" in table
+
+
+def test_a_templates_folder_overrides_the_default_theme_file_by_file(tmp_path: Path) -> None:
+    """A digest's templates/ holding only base.html (and a stylesheet of its own) builds:
+    every other template and static file comes from the theme shipped with the package."""
+    folder = tmp_path / "templates"
+    (folder / "static").mkdir(parents=True)
+    base = (TEMPLATES / "base.html").read_text()
+    (folder / "base.html").write_text(base.replace("<body>", "<body>\n<!-- my own base -->"))
+    (folder / "static" / "style.css").write_text("body { color: black; }\n")
+    (folder / "static" / "extra.css").write_text("p { margin: 0; }\n")
+    theme = load_theme(folder, Report())
+    assert theme is not None and theme.folders[-1] == THEME
+    files = {f.path: f.content for f in render_pages(digest(), theme)}
+    assert all(b"<!-- my own base -->" in content for path, content in files.items()
+               if path.endswith(".html"))  # fmt: skip
+    assets = {a.path: a.content for a in theme.assets}
+    assert assets["static/style.css"] == b"body { color: black; }\n"
+    assert assets["static/extra.css"] == b"p { margin: 0; }\n"
+    assert assets["static/search.js"] == (THEME / "static" / "search.js").read_bytes()
+
+
+def test_a_template_error_in_an_override_is_placed_in_the_override(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "topic.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                       "{{ no_such_thing }}\n{% endblock %}\n")  # fmt: skip
+    theme = load_theme(folder, Report())
+    assert theme is not None
+    with pytest.raises(UserError) as caught:
+        render_pages(digest(), theme)
+    (problem,) = caught.value.diagnostics
+    assert (problem.location.file, problem.location.line) == (str(folder / "topic.html"), 3)

@@ -102,3 +102,22 @@ def test_it_builds_in_a_folder_of_its_own_and_leaves_site_alone(tmp_path: Path) 
         server.stop()
     assert read_tree(site) == {"index.html": b"the last real build\n"}
     assert f"serving {server.url} from {server.out} (Ctrl-C to stop)" in log.getvalue()
+
+
+def test_a_digest_with_no_templates_of_its_own_is_served_in_the_default_theme(
+    tmp_path: Path,
+) -> None:
+    digest = tmp_path / "digest"
+    shutil.copytree(TEST_DIGEST, digest)
+    server = DevServer(digest / "sources.yaml", port=0, log=io.StringIO())
+    server.start()
+    try:
+        assert "<h1>Test Digest</h1>" in httpx.get(server.url).text
+        (digest / "templates").mkdir()  # an override appears: it is watched and used
+        base = (TEMPLATES / "base.html").read_text()
+        (digest / "templates" / "base.html").write_text(
+            base.replace("<body>", "<body>\n<!--own-->")
+        )
+        wait_for(lambda: "<!--own-->" in httpx.get(server.url).text)
+    finally:
+        server.stop()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from digest.cli import main
 from digest.timings import Timings
+from tests.conftest import TEMPLATES
 
 
 def test_a_stage_run_in_parts_adds_up_in_first_run_order() -> None:
@@ -24,7 +25,7 @@ def test_a_stage_run_in_parts_adds_up_in_first_run_order() -> None:
 def test_build_timings_lists_every_stage(test_digest: Path, tmp_path: Path) -> None:
     err = io.StringIO()
     manifest = str(test_digest)
-    templates = str(Path(__file__).resolve().parent.parent / "templates")
+    templates = str(TEMPLATES)
     assert main(["build", "--manifest", manifest, "--out", str(tmp_path / "s"), "--timings",
                  "--templates", templates],
                 stderr=err) == 0  # fmt: skip
