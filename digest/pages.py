@@ -72,12 +72,22 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     changed = last_changed(digest, every)
     related = functools.cache(lambda: views.Related(m))  # built once, where first needed
 
-    def home() -> Page:
+    latest = functools.cache(lambda: views.in_pages(views.newest_added(every),
+                                                     views.SOURCES_PER_PAGE))  # fmt: skip
+
+    def home(number: int) -> Page:
+        pager = views.Pager(number, len(latest()), "")
+        if number > 1:  # the list of latest additions goes on
+            return Page(pager.path(number), "index.html",
+                        f"Latest additions, page {number}", m.site.description, site_feeds,
+                        {"latest": latest()[number - 1], "pager": pager}, section="home",
+                        updated=changed)  # fmt: skip
         website = {"@context": "https://schema.org", "@type": "WebSite", "name": m.site.title,
                    "url": m.site.base_url, "description": m.site.description,
                    "inLanguage": m.site.language}  # fmt: skip
         return Page("", "index.html", m.site.title, m.site.description, site_feeds, {
-            "latest": views.newest_added(every)[: views.LATEST_COUNT],
+            "latest": latest()[0][: views.LATEST_COUNT],
+            "pager": pager,
             "last_added": views.last_added(every),
             "petitions": views.petition_views(digest, every),
         }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
@@ -109,18 +119,23 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
         return Page("404.html", "404.html", "Page not found", "This page does not exist.",
                     site_feeds, links="rooted")  # fmt: skip
 
-    plan: list[tuple[str, Callable[[], Page]]] = [("", home), ("topics/", topics)]
+    plan: list[tuple[str, Callable[[], Page]]] = []
+    for number in range(1, len(latest()) + 1):
+        plan.append((views.Pager(number, 0, "").path(number), functools.partial(home, number)))
+    plan.append(("topics/", topics))
     for topic in m.topics:
-        plan.append((f"topics/{topic.id}/", functools.partial(topic_page, digest, topic)))
+        topic_sources = views.by_published(m.sources_in(topic.id))
+        for number in range(1, len(views.in_pages(topic_sources, views.SOURCES_PER_PAGE)) + 1):
+            plan.append((views.Pager(number, 0, f"topics/{topic.id}/").path(number),
+                         functools.partial(topic_page, digest, topic, number)))  # fmt: skip
         if views.has_timeline(m.sources_in(topic.id)):
-            plan.append((f"topics/{topic.id}/timeline/",
-                         functools.partial(timeline_page, digest, topic)))  # fmt: skip
+            plan += _timeline_plan(digest, topic)
     plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
     present = views.sections(m)
     if "petitions" in present:
         plan.append(("petitions/", petitions))
     if "timeline" in present:
-        plan.append(("timeline/", functools.partial(timeline_page, digest, None)))
+        plan += _timeline_plan(digest, None)
     plan += [("data/", functools.partial(data_page, digest)), ("search/", search),
              ("about/", about), ("404.html", not_found)]  # fmt: skip
     return [make for path, make in plan if output_path(path) not in unchanged]
@@ -143,10 +158,19 @@ def shown_text(digest: Digest) -> dict[str, str]:
     return found
 
 
-def topic_page(digest: Digest, topic: Topic) -> Page:
+def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
+    """A topic's page; with number > 1, the next page of its list of sources."""
     m = digest.manifest
     sources = m.sources_in(topic.id)
     folder = f"topics/{topic.id}/"
+    listed = views.in_pages(views.by_published(sources), views.SOURCES_PER_PAGE)
+    pager = views.Pager(number, len(listed), folder)
+    if number > 1:
+        return Page(pager.path(number), "topic.html", f"{topic.title}: sources, page {number}",
+                    topic.summary, feeds(f"{m.site.title}: {topic.title}", folder)
+                    + feeds(m.site.title, ""), {"topic": topic, "sources": listed[number - 1],
+                                                "pager": pager},
+                    section="topics", updated=last_changed(digest, sources))  # fmt: skip
     collection = {
         "@context": "https://schema.org", "@type": "CollectionPage", "name": topic.title,
         "description": topic.summary, "url": m.site.base_url + folder,
@@ -158,7 +182,8 @@ def topic_page(digest: Digest, topic: Topic) -> Page:
                 feeds(f"{m.site.title}: {topic.title}", folder) + feeds(m.site.title, ""), {
                     "topic": topic,
                     "moment_sources": {s.id: s for s in sources},
-                    "sources": views.by_published(sources),
+                    "sources": listed[0],
+                    "pager": pager,
                     "last_added": views.last_added(sources),
                     "petitions": views.petition_views(digest, sources),
                     "has_timeline": views.has_timeline(sources),
@@ -166,18 +191,37 @@ def topic_page(digest: Digest, topic: Topic) -> Page:
                 json_ld=citations.json_ld(collection))  # fmt: skip
 
 
-def timeline_page(digest: Digest, topic: Topic | None) -> Page:
-    """The timeline of the whole digest, or of one topic."""
+def _timeline_plan(digest: Digest, topic: Topic | None) -> list[tuple[str, Callable[[], Page]]]:
+    """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page."""
+    sources = digest.manifest.sources_in(topic.id) if topic else digest.manifest.sources
+    periods, _ = views.timeline(digest, sources)
+    count = len(views.periods_in_pages(periods, views.MOMENTS_PER_PAGE))
+    base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
+    return [
+        (views.Pager(n, count, base).path(n), functools.partial(timeline_page, digest, topic, n))
+        for n in range(1, count + 1)
+    ]
+
+
+def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
+    """A page of the timeline of the whole digest, or of one topic: its months' moments;
+    every month is listed, linked to the page it is on; undated sources, on the last."""
     m = digest.manifest
     sources = m.sources_in(topic.id) if topic else m.sources
     periods, undated = views.timeline(digest, sources)
-    path = f"topics/{topic.id}/timeline/" if topic else "timeline/"
+    base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
+    pages = views.periods_in_pages(periods, views.MOMENTS_PER_PAGE)
+    pager = views.Pager(number, len(pages), base)
+    month_pages = {p.ident: pager.path(n) for n, page in enumerate(pages, 1) for p in page}
     title = f"Timeline: {topic.title}" if topic else "Timeline"
     folder = f"topics/{topic.id}/" if topic else ""
-    return Page(path, "timeline.html", title,
+    return Page(pager.path(number), "timeline.html",
+                title + (f", page {number}" if number > 1 else ""),
                 f"Every dated source and petition step{' on ' + topic.title if topic else ''}, "
                 "by month.", feeds(m.site.title, folder) if topic else feeds(m.site.title, ""),
-                {"topic": topic, "periods": periods, "undated": undated},
+                {"topic": topic, "periods": pages[number - 1], "all_periods": periods,
+                 "month_pages": month_pages, "pager": pager,
+                 "undated": undated if number == pager.count else []},
                 section="topics" if topic else "timeline",
                 updated=last_changed(digest, sources))  # fmt: skip
 

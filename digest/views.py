@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from digest.model import (
@@ -29,6 +30,7 @@ from digest.platforms.epetitions import EPetitionsPlatform
 from digest.textformat import age, human_date
 
 LATEST_COUNT = 10
+T = TypeVar("T")
 RELATED_COUNT = 5
 
 
@@ -59,6 +61,66 @@ def petition_licences(manifest: Manifest) -> list[tuple[Licence, list[str]]]:
             if platform.name not in names:
                 names.append(platform.name)
     return list(found.items())
+
+
+SOURCES_PER_PAGE = 50  # a topic's list of sources, the home page's latest
+MOMENTS_PER_PAGE = 400  # a timeline page: whole months, as many as fit
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page stands in a list split over pages: page 1 at base, page n at
+    base + 'page/n/' (addresses that stay as the list grows at its end)."""
+
+    number: int
+    count: int
+    base: str  # the address of page 1: 'topics/alpha/'
+
+    def path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    @property
+    def shown(self) -> list[int | None]:
+        """The page numbers to link to: the first, the last, and two either side of this
+        one; None where two or more are skipped."""
+        wanted = {1, self.count, *range(self.number - 2, self.number + 3)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.count)
+        shown: list[int | None] = []
+        for number in numbers:
+            last = shown[-1] if shown else None
+            if last is not None and number - last == 2:
+                shown.append(last + 1)  # one page skipped: a number is as short as '...'
+            elif last is not None and number - last > 2:
+                shown.append(None)
+            shown.append(number)
+        return shown
+
+
+def in_pages(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """Items in pages of size (one empty page when there are none)."""
+    return [items[at : at + size] for at in range(0, len(items), size)] or [items[:0]]
+
+
+def periods_in_pages(periods: Sequence[Period], size: int) -> list[Sequence[Period]]:
+    """Whole months in pages of about size moments: a month is never split, and one of more
+    than size moments has a page of its own."""
+    pages: list[list[Period]] = [[]]
+    held = 0
+    for period in periods:
+        if pages[-1] and held + len(period.moments) > size:
+            pages.append([])
+            held = 0
+        pages[-1].append(period)
+        held += len(period.moments)
+    return list(pages)
 
 
 def newest_added(sources: Sequence[Source]) -> list[Source]:

@@ -12,6 +12,7 @@ import pytest
 
 from digest import pages, views
 from digest.cli import main
+from digest.diagnostics import Report
 from digest.model import PartialDate
 from tests.conftest import TEMPLATES, build_digest, load_digest, read_tree
 
@@ -170,3 +171,37 @@ def test_a_section_with_nothing_in_it_has_no_page_link_or_text(
     err = io.StringIO()
     assert main(["check", "--strict", "--manifest", str(tmp_path / "sources.yaml"),
                  "--templates", str(TEMPLATES)], stderr=err) == 0, err.getvalue()  # fmt: skip
+
+
+def test_long_lists_are_split_over_pages_linked_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10,000 sources /timeline/ was one 2.6 MB page: lists are now split, page n at
+    <list>/page/n/, with the previous and next pages linked, and every month of a timeline
+    linked from every page of it."""
+    from bench.synthetic import write_digest
+
+    monkeypatch.setattr(views, "MOMENTS_PER_PAGE", 40)
+    manifest = write_digest(tmp_path / "d", 120, topics=3, petitions=0)
+    report = Report()
+    build_digest(manifest, tmp_path / "site", report=report)
+    site = read_tree(tmp_path / "site")
+    pages = sorted(p for p in site if "/page/" in p or p.startswith("page/"))
+    assert "page/2/index.html" in pages and "page/3/index.html" in pages  # 120 at 50 a page
+    assert "page/4/index.html" not in pages
+    assert "topics/topic-01/page/2/index.html" in pages
+    assert any(p.startswith("timeline/page/") for p in pages)
+    two = site["page/2/index.html"].decode()
+    assert '<a href="../../" rel="prev">Previous page</a>' in two
+    assert '<a href="../3/" rel="next">Next page</a>' in two
+    assert '<a href="./" aria-current="page">2</a>' in two
+    assert 'href="page/2/" rel="next"' in site["index.html"].decode()
+    last = max(p for p in pages if p.startswith("timeline/page/"))
+    timeline = site[last].decode()
+    first_month = site["timeline/index.html"].decode().split('<h2 id="m', 1)[1].split('"', 1)[0]
+    assert f'href="../../#m{first_month}"' in timeline  # a month on the first page
+    assert 'rel="next"' not in timeline
+    err = io.StringIO()  # every link between the pages leads somewhere
+    main(["check", "--manifest", str(manifest), "--templates", str(TEMPLATES)], stderr=err)
+    assert "which the site does not have" not in err.getvalue()
+    assert "(site)" not in err.getvalue()
