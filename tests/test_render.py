@@ -89,6 +89,17 @@ def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> Non
     for path in ("topics/alpha/index.html", "topics/quiet/index.html", "about/index.html"):
         assert "Report abuse imagery, or get help" in files[path], path
         assert "https://route-one.test/report" in files[path]
+        assert 'id="get-help"' in files[path]  # the full list, with what each route is for
+    # every source page, where search visitors land, carries the short form
+    sources = [p for p in files if p.startswith("sources/") and p.endswith("/index.html")]
+    assert sources
+    for path in sources:
+        assert "Report abuse imagery, or get help" in files[path], path
+        assert "https://route-one.test/report" in files[path], path
+        assert (
+            '<a href="../../about/#get-help">Get help: what each service is for</a>'
+            in (files[path])
+        ), path
     assert (
         "<strong>Content note:</strong> Discusses alpha harms." in files["topics/alpha/index.html"]
     )
@@ -184,7 +195,9 @@ def test_a_figure_reported_by_someone_else_is_never_shown_as_seen(tmp_path: Path
     recorded = digest.manifest.source("hand-recorded-petition").petition
     assert recorded is not None and recorded.recorded is not None
     assert (recorded.recorded.reported_by, recorded.recorded.reported_url) == (
-        "A newspaper", "https://news.test/petition-handed-in")
+        "A newspaper",
+        "https://news.test/petition-handed-in",
+    )
     theme = load_theme(TEMPLATES, Report())
     assert theme is not None
     files = {f.path: f.content.decode() for f in render_pages(digest, theme)}
