@@ -94,7 +94,7 @@ def test_every_subject_page_carries_a_content_note(shipped: tuple[Path, Report])
     pages = [out / "index.html", out / "about" / "index.html"]
     pages += sorted((out / "topics").glob("*/index.html"))
     pages += sorted((out / "sources").glob("*/index.html"))
-    assert len(pages) == 2 + 5 + 38
+    assert len(pages) == 2 + 5 + 39
     for page in pages:
         assert "<strong>Content note:</strong>" in page.read_text(), page
 
