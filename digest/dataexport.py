@@ -139,8 +139,8 @@ def _record(digest: Digest, source: Source) -> dict[str, Any]:
             "state": data.state if data else None,
             "signatures": view.signatures,
             "figure_date": when,  # when fetched; the page's date; or when seen, by hand
-            "read_from": reading.url if reading else None,
-            "reported_by": reading.by if reading else None,
+            "read_from": reading.url if reading else recorded.reported_url if recorded else None,
+            "reported_by": reading.by if reading else recorded.reported_by if recorded else None,
             "thresholds": [
                 {
                     "label": t.label,
@@ -163,4 +163,7 @@ def _data_status(view: PetitionView) -> str:
         return "saved copy"
     if record is not None:
         return {"ok": "fetched", "missing": "no longer found"}.get(record.status, record.status)
+    recorded = view.source.petition.recorded if view.source.petition else None
+    if recorded is not None and recorded.reported_by is not None:
+        return "as reported by a page"  # a report's figure, recorded by hand
     return "recorded by hand" if view.signatures is not None else "not fetched"

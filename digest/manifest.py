@@ -391,7 +391,13 @@ class _Builder(FieldChecker):
             signatures = block["signatures"]
             if isinstance(seen, Invalid) or not isinstance(signatures, int):
                 return INVALID
-            recorded = RecordedFigure(signatures, seen)
+            by, report_url = block.get("reported_by"), block.get("reported_url")
+            recorded = RecordedFigure(
+                signatures,
+                seen,
+                by if isinstance(by, str) else None,
+                report_url if isinstance(report_url, str) else None,
+            )
         valid_number = isinstance(number, int) and not isinstance(number, bool)
         return PetitionRef(platform, number if valid_number else None, recorded)
 

@@ -160,10 +160,13 @@ class KeyMoment:
 
 @dataclass(frozen=True)
 class RecordedFigure:
-    """A signature count recorded by hand, for platforms with no API."""
+    """A signature count recorded by hand, for platforms with no API: seen on the petition's
+    page, or given by a report (reported_by), in which case seen is the report's date."""
 
     signatures: int
     seen: PartialDate | None  # None: the date it was seen is not known
+    reported_by: str | None = None  # None: seen by the digest itself
+    reported_url: str | None = None  # the report's address, when known
 
 
 @dataclass(frozen=True)

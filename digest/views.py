@@ -333,6 +333,9 @@ class PetitionView:
         if record is None or data is None:
             if record is not None:
                 return "none: " + self.state.lower()
+            if recorded is not None and recorded.reported_by is not None:
+                when = human_date(recorded.seen, "date not recorded")
+                return f"as reported by {recorded.reported_by}, {when}"
             if recorded is not None:
                 return "recorded by hand, " + human_date(recorded.seen, "date not recorded")
             return "awaiting data"

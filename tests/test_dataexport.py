@@ -147,3 +147,25 @@ def test_figures_read_from_a_page_say_which_page(tmp_path: Path) -> None:
     row = next(r for r in rows if r["id"] == "petition-100004")
     assert (row["petition_data"], row["petition_figure_date"]) == ("as reported by a page",
                                                                    "2026-01-31")  # fmt: skip
+
+
+def test_a_figure_reported_by_someone_else_says_who_reported_it(tmp_path: Path) -> None:
+    from tests.test_render import with_a_reported_figure
+
+    document, rows = exported(with_a_reported_figure(tmp_path / "digest"))
+    validate(document)
+    petition = next(s["petition"] for s in document["sources"]
+                    if s["id"] == "hand-recorded-petition")  # fmt: skip
+    assert {k: petition[k] for k in ("data", "signatures", "figure_date", "read_from",
+                                     "reported_by")} == {
+        "data": "as reported by a page", "signatures": 12345, "figure_date": "2026-02-01",
+        "read_from": "https://news.test/petition-handed-in", "reported_by": "A newspaper",
+    }  # fmt: skip
+    row = next(r for r in rows if r["id"] == "hand-recorded-petition")
+    assert (row["petition_data"], row["petition_signatures"]) == ("as reported by a page",
+                                                                  "12345")  # fmt: skip
+    # a figure the digest saw itself names no reporter
+    seen = next(s["petition"] for s in exported()[0]["sources"]
+                if s["id"] == "hand-recorded-petition")  # fmt: skip
+    assert (seen["data"], seen["read_from"], seen["reported_by"]) == ("recorded by hand", None,
+                                                                      None)  # fmt: skip

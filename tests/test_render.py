@@ -90,6 +90,17 @@ def test_topic_and_about_pages_carry_content_notes_and_reporting_routes() -> Non
     for path in ("topics/alpha/index.html", "topics/quiet/index.html", "about/index.html"):
         assert "Report abuse imagery, or get help" in files[path], path
         assert "https://route-one.test/report" in files[path]
+        assert 'id="get-help"' in files[path]  # the full list, with what each route is for
+    # every source page, where search visitors land, carries the short form
+    sources = [p for p in files if p.startswith("sources/") and p.endswith("/index.html")]
+    assert sources
+    for path in sources:
+        assert "Report abuse imagery, or get help" in files[path], path
+        assert "https://route-one.test/report" in files[path], path
+        assert (
+            '<a href="../../about/#get-help">Get help: what each service is for</a>'
+            in (files[path])
+        ), path
     assert (
         "<strong>Content note:</strong> Discusses alpha harms." in files["topics/alpha/index.html"]
     )
@@ -195,3 +206,42 @@ def test_a_template_error_in_an_override_is_placed_in_the_override(tmp_path: Pat
         render_pages(digest(), theme)
     (problem,) = caught.value.diagnostics
     assert (problem.location.file, problem.location.line) == (str(folder / "topic.html"), 3)
+
+
+REPORTED = """      seen: 2026-02-01
+      reported_by: A newspaper
+      reported_url: https://news.test/petition-handed-in
+"""
+
+
+def with_a_reported_figure(folder: Path) -> Path:
+    """A copy of the test digest whose change.org figure is a newspaper's, not one seen."""
+    shutil.copytree(TEST_DIGEST, folder)
+    manifest = folder / "sources.yaml"
+    text = manifest.read_text()
+    assert text.count("      seen: 2026-02-01\n") == 1
+    manifest.write_text(text.replace("      seen: 2026-02-01\n", REPORTED))
+    return manifest
+
+
+def test_a_figure_reported_by_someone_else_is_never_shown_as_seen(tmp_path: Path) -> None:
+    manifest = with_a_reported_figure(tmp_path / "digest")
+    digest = load_digest(manifest)
+    recorded = digest.manifest.source("hand-recorded-petition").petition
+    assert recorded is not None and recorded.recorded is not None
+    assert (recorded.recorded.reported_by, recorded.recorded.reported_url) == (
+        "A newspaper",
+        "https://news.test/petition-handed-in",
+    )
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    files = {f.path: f.content.decode() for f in render_pages(digest, theme)}
+    page = files["sources/hand-recorded-petition/index.html"]
+    assert ('<dd>12,345, as reported by <a href="https://news.test/petition-handed-in" '
+            'rel="noopener noreferrer">A newspaper</a> on <time datetime="2026-02-01">'
+            "1 February 2026</time></dd>") in page  # fmt: skip
+    assert "the digest has not seen it on the petition's own page" in page
+    assert "recorded by hand on" not in page
+    table = files["petitions/index.html"]
+    assert "as reported by A newspaper, 1 February 2026" in table
+    assert "recorded by hand, 1 February 2026" not in table

@@ -11,7 +11,17 @@ import pytest
 from digest.diagnostics import Report, Severity
 from tests.conftest import REPO, build_digest
 
-ROUTES = ["IWF", "CEOP", "Revenge Porn Helpline", "StopNCII", "NCMEC CyberTipline", "Take It Down"]
+ROUTES = [
+    "Police (999)",
+    "IWF",
+    "Childline Report Remove",
+    "NSPCC helpline",
+    "CEOP",
+    "Revenge Porn Helpline",
+    "StopNCII",
+    "NCMEC CyberTipline",
+    "Take It Down",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +74,19 @@ def test_topic_and_about_pages_carry_the_reporting_routes(shipped: tuple[Path, R
         text = page.read_text()
         for route in ROUTES:
             assert route in text, (page, route)
+        assert "<h3>International</h3>" in text, page  # StopNCII and Take It Down
+
+
+def test_every_source_page_carries_the_routes_in_short(shipped: tuple[Path, Report]) -> None:
+    """Search visitors land on source pages: each names every route and links the full list."""
+    out, _ = shipped
+    pages = sorted((out / "sources").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text()
+        for route in ROUTES:
+            assert route in text, (page, route)
+        assert 'href="../../about/#get-help">Get help' in text, page
 
 
 def test_every_subject_page_carries_a_content_note(shipped: tuple[Path, Report]) -> None:
@@ -71,7 +94,7 @@ def test_every_subject_page_carries_a_content_note(shipped: tuple[Path, Report])
     pages = [out / "index.html", out / "about" / "index.html"]
     pages += sorted((out / "topics").glob("*/index.html"))
     pages += sorted((out / "sources").glob("*/index.html"))
-    assert len(pages) == 2 + 5 + 38
+    assert len(pages) == 2 + 5 + 39
     for page in pages:
         assert "<strong>Content note:</strong>" in page.read_text(), page
 
