@@ -1,8 +1,9 @@
 """Benchmark: build synthetic digests of 1,000 and 10,000 sources ('make bench').
 
 For each size, writes the digest once (``bench.synthetic``, deterministic) with a
-copy of one of the default theme's templates (an override), then times the real command, ``python build.py
-build --timings``, under ``/usr/bin/time -v`` (wall time and peak memory), for:
+copy of one of the default theme's templates (an override), then times the real
+command, ``python build.py build --timings``, under ``/usr/bin/time -v`` (wall time
+and peak memory), for:
 
 - a full build from nothing (no site, no build cache);
 - a rebuild with nothing changed;
@@ -105,7 +106,7 @@ def bench(size: int, runs: int, work: Path) -> list[tuple[str, Run, list[Run]]]:
         write_digest(folder, size)
     shutil.rmtree(folder / "templates", ignore_errors=True)  # the template edited: an override
     (folder / "templates").mkdir()
-    shutil.copy(ROOT / "digest" / "theme" / EDITED_TEMPLATE, folder / "templates")
+    shutil.copy(ROOT / "research_digest" / "theme" / EDITED_TEMPLATE, folder / "templates")
     manifest = folder / "sources.yaml"
     rows = []
     full = []

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from digest.cli import main
-from digest.fetch import FetchSettings
+from research_digest.cli import main
+from research_digest.petitions.fetch import FetchSettings
 from tests import api_documents as api
 from tests.digests import write_petition_digest
 from tests.petition_server import Reply, running

@@ -16,8 +16,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from digest.model import HistoryPoint
-from digest.petitioncache import CacheEntry, cache_path, format_history, history_path
+from research_digest.model import HistoryPoint
+from research_digest.petitions.cache import CacheEntry, cache_path, format_history, history_path
 from tests import api_documents as api
 
 KINDS = ("article", "statement", "press-release", "report", "parliamentary-record",

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from digest.diagnostics import Report
-from digest.documents import load_about, load_documents
-from digest.manifest import load_manifest
-from digest.model import Digest
-from digest.petitioncache import load_petition_data
-from digest.pipeline import BuildResult, build
+from research_digest.diagnostics import Report
+from research_digest.manifest.loader import load_manifest
+from research_digest.model import Digest
+from research_digest.petitions.cache import load_petition_data
+from research_digest.pipeline import BuildResult, build
+from research_digest.site.documents import load_about, load_documents
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
-TEMPLATES = REPO / "digest" / "theme"  # the default theme
+TEMPLATES = REPO / "research_digest" / "theme"  # the default theme
 TEST_DIGEST = DATA / "digest"
 BUILT_AT = dt.datetime(2026, 2, 8, 12, 0, tzinfo=dt.UTC)
 BUILT_AT_EPOCH = str(int(BUILT_AT.timestamp()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.diagnostics import Report
+from research_digest.diagnostics import Report
 from tests.conftest import REPO, TEST_DIGEST, build_digest
 
 GOLDEN = REPO / "tests" / "golden"

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.guard import CSP
-from digest.petitioncache import CACHE_DIR, cache_path, parse_entry
-from digest.platforms import PLATFORMS, DataError
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.petitions.cache import CACHE_DIR, cache_path, parse_entry
+from research_digest.petitions.platforms import PLATFORMS, DataError
+from research_digest.site.render import CSP
 from tests.conftest import TEST_DIGEST
 from tests.xss_corpus import EVIL, corpus
 
@@ -95,7 +95,7 @@ def write_hostile_digest(root: Path) -> Path:
 # -- the XSS corpus (tests/xss_corpus.py) in every text field ---------------------------------
 
 TEXT_FIELDS = {"title", "description", "content_note", "summary", "publisher", "name"}
-# The manifest's limits (digest/schema/sources.schema.json): a field holds as much of the
+# The manifest's limits (research_digest/schema/sources.schema.json): a field holds as much of the
 # corpus as fits; the extra sources hold it all, in bins that fit a title.
 FIELD_LIMITS = {"title": 500, "publisher": 500, "name": 500, "description": 3000,
                 "content_note": 3000, "summary": 3000}  # fmt: skip

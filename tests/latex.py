@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# What LaTeX prints for each command and escape digest/bibtex.py writes: written here from
-# LaTeX's own definitions, not from the module, so that a wrong escape reads back wrong.
+# What LaTeX prints for each command and escape research_digest/site/bibtex.py writes:
+# written here from LaTeX's own definitions, not from the module, so that a wrong escape
+# reads back wrong.
 LATEX_MEANING = {
     "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
     "textasciitilde": "~", "textasciicircum": "^", "textless": "<", "textgreater": ">",

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from digest import search
-from digest.model import OutputFile
+from research_digest.model import OutputFile
+from research_digest.site import search
 from tests.conftest import REPO, TEMPLATES
 
 CORE = TEMPLATES / "static" / "search-core.js"

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.model import Organisation, Person
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.model import Organisation, Person
 
 # Pieces of markup and syntax that parsers treat specially, for text that reaches them.
 MARKUP = [

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.cli import main
-from digest.diagnostics import Report
-from digest.manifest import load_manifest
-from digest.manifestedit import FieldValue, append_source
+from research_digest.cli import main
+from research_digest.diagnostics import Report
+from research_digest.manifest.edit import FieldValue, append_source
+from research_digest.manifest.loader import load_manifest
 from tests import api_documents as api
 from tests.conftest import BUILT_AT_EPOCH, TEMPLATES, TEST_DIGEST
 from tests.petition_server import PetitionServer, Reply, running
@@ -321,7 +321,7 @@ def test_an_insert_that_would_not_validate_is_an_error_and_writes_nothing(
     def broken(text: str, entry: object) -> tuple[str, int]:
         return text + "  - id: [unclosed\n", 1
 
-    monkeypatch.setattr("digest.add.append_source", broken)
+    monkeypatch.setattr("research_digest.add.source.append_source", broken)
     copy = tmp_path / "page.html"
     copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
     before = digest.read_bytes()
@@ -340,7 +340,7 @@ def test_an_insert_that_would_read_back_changed_is_an_error_and_writes_nothing(
     def lossy(text: str, entry: dict[str, FieldValue]) -> tuple[str, int]:
         return append_source(text, {**entry, "title": "Changed"})
 
-    monkeypatch.setattr("digest.add.append_source", lossy)
+    monkeypatch.setattr("research_digest.add.source.append_source", lossy)
     copy = tmp_path / "page.html"
     copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
     before = digest.read_bytes()
@@ -402,7 +402,7 @@ def test_add_without_its_extra_says_how_to_install_it(
     """trafilatura and what it pulls in are the 'add' extra: a digest builds without them."""
     import sys
 
-    for module in ("digest.add", "digest.extract"):
+    for module in ("research_digest.add.source", "research_digest.add.extract"):
         monkeypatch.delitem(sys.modules, module, raising=False)
     monkeypatch.setitem(sys.modules, "trafilatura", None)
     before = digest.read_bytes()

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from bench.synthetic import write_digest
-from digest.cli import main
+from research_digest.cli import main
 from tests.conftest import read_tree
 
 ROOT = Path(__file__).resolve().parent.parent

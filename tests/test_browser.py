@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Literal
 
 import pytest
 
-from digest.diagnostics import Report
-from digest.manifest import load_manifest
-from digest.model import Manifest
-from digest.search import excerpt_of
+from research_digest.diagnostics import Report
+from research_digest.manifest.loader import load_manifest
+from research_digest.model import Manifest
+from research_digest.site.search import excerpt_of
 from tests.browser import AXE, VNU, Watch, launched, need, open_page, serving
 from tests.conftest import REPO, TEST_DIGEST, build_digest
 from tests.hostile import SCRIPT, write_hostile_digest

@@ -15,15 +15,17 @@ from typing import Any
 
 import pytest
 
-from digest import buildcache, render, sitewriter
-from digest.buildcache import CACHE_FILE, BuildCache
-from digest.cli import main
-from digest.diagnostics import Report, display_path
-from digest.documents import MarkdownRenderer, WriteUp
-from digest.errors import BuildFailed, UserError
-from digest.model import OutputFile
-from digest.pages import Page
-from digest.pipeline import BuildResult, build
+from research_digest import buildcache
+from research_digest.buildcache import CACHE_FILE, BuildCache
+from research_digest.cli import main
+from research_digest.diagnostics import Report, display_path
+from research_digest.errors import BuildFailed, UserError
+from research_digest.model import OutputFile
+from research_digest.output import sitewriter
+from research_digest.pipeline import BuildResult, build
+from research_digest.site import render
+from research_digest.site.documents import MarkdownRenderer, WriteUp
+from research_digest.site.pages import Page
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
 
 

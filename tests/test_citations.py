@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string
 from pybtex.plugin import find_plugin
 
-from digest import citations
-from digest.model import Author, Organisation, PartialDate, Person, Source
-from digest.schema import manifest_schema
+from research_digest.manifest.schema import manifest_schema
+from research_digest.model import Author, Organisation, PartialDate, Person, Source
+from research_digest.site import citations
 from tests.conftest import load_digest
 from tests.latex import read_back
 from tests.strategies import author_lists, texish

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.cleanup import clean_text
+from research_digest.add.cleanup import clean_text
 
 BODY = [
     "The regulator said on Monday that it had written to the platform about the images.",

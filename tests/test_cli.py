@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.cli import main
+from research_digest.cli import main
 from tests import api_documents as api
 from tests.conftest import BUILT_AT_EPOCH, REPO, TEMPLATES, TEST_DIGEST
 from tests.digests import write_petition_digest
@@ -143,7 +143,10 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_build_py_and_python_m_digest_are_the_same_program(digest_here: Path) -> None:
-    for command in ([sys.executable, str(REPO / "build.py")], [sys.executable, "-m", "digest"]):
+    for command in (
+        [sys.executable, str(REPO / "build.py")],
+        [sys.executable, "-m", "research_digest"],
+    ):
         done = subprocess.run(
             [*command, "--version"], capture_output=True, text=True, check=False, cwd=digest_here
         )

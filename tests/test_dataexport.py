@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from digest.dataexport import CSV_COLUMNS, data_schema, export
+from research_digest.site.dataexport import CSV_COLUMNS, data_schema, export
 from tests.conftest import REPO, load_digest
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.diagnostics import Location, Report, Severity, did_you_mean, display_path
+from research_digest.diagnostics import Location, Report, Severity, did_you_mean, display_path
 
 
 def test_format_with_and_without_a_hint() -> None:

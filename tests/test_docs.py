@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from digest.cli import make_parser
-from digest.schema import manifest_schema
+from research_digest.cli import make_parser
+from research_digest.manifest.schema import manifest_schema
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()

@@ -11,9 +11,12 @@ import cmarkgfm
 import pytest
 from hypothesis import given
 
-from digest.buildcache import BuildCache
-from digest.diagnostics import Report
-from digest.documents import (
+from research_digest.buildcache import BuildCache
+from research_digest.diagnostics import Report
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.manifest.loader import load_manifest
+from research_digest.model import Manifest
+from research_digest.site.documents import (
     EXTENSIONS,
     OPTIONS,
     MarkdownRenderer,
@@ -22,10 +25,7 @@ from digest.documents import (
     markdown_to_html,
     normalise,
 )
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.manifest import load_manifest
-from digest.model import Manifest
-from digest.sanitize import resolve_links
+from research_digest.site.sanitize import resolve_links
 from tests.hostile import live_markup_problems
 from tests.strategies import markupish
 

@@ -9,9 +9,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from digest.diagnostics import Location, Report, Severity
-from digest.externallinks import CACHE_FILE, IN_FLIGHT, LinkUse, check_external, outside_links
-from digest.fetch import FetchSettings, new_client
+from research_digest.checks.externallinks import (
+    CACHE_FILE,
+    IN_FLIGHT,
+    LinkUse,
+    check_external,
+    outside_links,
+)
+from research_digest.diagnostics import Location, Report, Severity
+from research_digest.petitions.fetch import FetchSettings, new_client
 from tests.conftest import load_digest
 from tests.petition_server import PetitionServer, Reply, running
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from digest.diagnostics import Report
-from digest.errors import BuildFailed, UserError
-from digest.extra import clashes, load_extra
-from digest.model import OutputFile
+from research_digest.diagnostics import Report
+from research_digest.errors import BuildFailed, UserError
+from research_digest.model import OutputFile
+from research_digest.site.extra import clashes, load_extra
 from tests.conftest import build_digest, read_tree
 
 FILES = {
-    "CNAME": b"digest.example.org\n",
+    "CNAME": b"research_digest.example.org\n",
     ".nojekyll": b"",
     ".well-known/security.txt": b"Contact: mailto:editors@digest.test\n",
     "google1234abcd.html": b"google-site-verification: google1234abcd.html",

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from digest import buildcache, documents, pipeline
-from digest.cli import main
+from research_digest import buildcache, pipeline
+from research_digest.cli import main
+from research_digest.site import documents
 from tests.conftest import BUILT_AT_EPOCH, REPO, TEMPLATES, TEST_DIGEST, read_tree
 
 
@@ -198,7 +199,7 @@ def test_a_build_is_the_same_from_any_path_time_zone_locale_and_hash_seed(
         env = {**os.environ, "SOURCE_DATE_EPOCH": BUILT_AT_EPOCH, "TZ": zone, "LC_ALL": locale,
                "LANG": locale, "PYTHONHASHSEED": seed}  # fmt: skip
         script = (f"import os, sys; os.umask({umask}); sys.argv[0] = {str(REPO / 'build.py')!r}; "
-                  "from digest.cli import main; raise SystemExit(main())")  # fmt: skip
+                  "from research_digest.cli import main; raise SystemExit(main())")  # fmt: skip
         done = subprocess.run([sys.executable, "-c", script, "build", "--quiet", "--no-cache",
                                "--templates", str(TEMPLATES)], cwd=digest, env=env,
                               capture_output=True, text=True, check=False)  # fmt: skip

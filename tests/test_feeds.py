@@ -8,8 +8,8 @@ from typing import Any
 import feedparser
 import pytest
 
-from digest.diagnostics import Report
-from digest.manifest import load_manifest
+from research_digest.diagnostics import Report
+from research_digest.manifest.loader import load_manifest
 from tests.conftest import TEST_DIGEST, build_digest
 
 FEEDS = ["feed.xml", "atom.xml"] + [

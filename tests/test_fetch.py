@@ -19,9 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from digest import petitioncache
-from digest.diagnostics import Report, Severity
-from digest.fetch import (
+from research_digest.diagnostics import Report, Severity
+from research_digest.manifest.loader import load_manifest
+from research_digest.petitions import cache as petitioncache
+from research_digest.petitions.cache import cache_path, history_path
+from research_digest.petitions.fetch import (
     FetchSettings,
     Outcome,
     Result,
@@ -30,8 +32,6 @@ from digest.fetch import (
     petitions_to_fetch,
     user_agent,
 )
-from digest.manifest import load_manifest
-from digest.petitioncache import cache_path, history_path
 from tests import api_documents as api
 from tests.conftest import DATA, build_digest, read_tree
 from tests.digests import write_petition_digest

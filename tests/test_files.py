@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.diagnostics import Report
-from digest.files import Refused, outside_of, read_bytes, read_input, tree_files
+from research_digest.diagnostics import Report
+from research_digest.files import Refused, outside_of, read_bytes, read_input, tree_files
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +145,7 @@ def test_refusals_are_diagnostics_with_hints(project: Path) -> None:
 def test_a_link_outside_is_an_error_even_where_other_problems_are_warnings(
     project: Path,
 ) -> None:
-    from digest.diagnostics import Severity
+    from research_digest.diagnostics import Severity
 
     (project / "content" / "x.md").symlink_to(project.parent / "secret.txt")
     report = Report()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import BuildFailed
-from digest.guard import CSP, page_problems, stylesheet_problems
+from research_digest.errors import BuildFailed
+from research_digest.output.guard import page_problems, stylesheet_problems
+from research_digest.site.render import CSP
 from tests.conftest import TEMPLATES, build_digest, read_tree
 
 HEAD = f'<html><head><meta http-equiv="Content-Security-Policy" content="{CSP}"></head><body>'
@@ -109,8 +110,8 @@ def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def failed_build(test_digest: Path, templates: Path, out: Path) -> list[str]:
-    from digest.diagnostics import Report
-    from digest.pipeline import build
+    from research_digest.diagnostics import Report
+    from research_digest.pipeline import build
     from tests.conftest import BUILT_AT
 
     with pytest.raises(BuildFailed) as caught:

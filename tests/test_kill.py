@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_digest
-from digest.buildcache import CACHE_FILE
-from digest.cli import main
-from digest.petitioncache import parse_entry, parse_history
+from research_digest.buildcache import CACHE_FILE
+from research_digest.cli import main
+from research_digest.petitions.cache import parse_entry, parse_history
 from tests import api_documents as api
 from tests.conftest import BUILT_AT_EPOCH, REPO
 from tests.digests import write_petition_digest
@@ -71,7 +71,7 @@ for owner, name in [(os, "replace"), (os, "rename"), (os, "write"), (os, "fsync"
 if count_to:
     atexit.register(lambda: pathlib.Path(count_to).write_text(str(calls[0])))
 sys.argv = ["build.py", *sys.argv[1:]]
-from digest.cli import main
+from research_digest.cli import main
 raise SystemExit(main())
 """
 BUILD = [sys.executable, "-c", WRAPPER]
@@ -139,7 +139,7 @@ def test_a_build_killed_at_any_moment_loses_nothing(
     root = tmp_path / "digest"
     manifest = write_digest(root, 60, topics=6, petitions=6)
     (root / "templates").mkdir()  # the edits change one template: an override of the theme's
-    shutil.copy(REPO / "digest" / "theme" / "base.html", root / "templates")
+    shutil.copy(REPO / "research_digest" / "theme" / "base.html", root / "templates")
     out = root / "site"
     command = [*BUILD, "build", "--manifest", str(manifest), "--out", str(out), "--quiet",
                "--jobs", "1"]  # one process: the wrapper counts its operations  # fmt: skip

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from digest.diagnostics import Report
-from digest.linkcheck import _target, check_links
-from digest.model import OutputFile
+from research_digest.checks.linkcheck import _target, check_links
+from research_digest.diagnostics import Report
+from research_digest.model import OutputFile
 
 BASE = "https://site.test/digest/"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.lint import _comparable, _prose, _quotations, _section
+from research_digest.checks.lint import _comparable, _prose, _quotations, _section
 
 
 def test_sections_are_found_by_heading() -> None:

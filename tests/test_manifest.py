@@ -14,12 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.synthetic import write_digest
-from digest import schema
-from digest.diagnostics import Report, Severity
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.manifest import load_manifest
-from digest.model import Organisation, PartialDate, Person, PetitionRef, RecordedFigure
-from digest.yamlsource import load_yaml
+from research_digest.diagnostics import Report, Severity
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.manifest import schema
+from research_digest.manifest.loader import load_manifest
+from research_digest.manifest.yamlsource import load_yaml
+from research_digest.model import Organisation, PartialDate, Person, PetitionRef, RecordedFigure
 from tests.conftest import DATA, TEST_DIGEST
 from tests.strategies import manifest_texts, markupish
 
@@ -271,7 +271,7 @@ def test_every_text_field_has_a_limit_reported_at_its_line(
 def test_a_manifest_larger_than_the_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from digest import yamlsource
+    from research_digest.manifest import yamlsource
 
     monkeypatch.setattr(yamlsource, "MAX_MANIFEST_BYTES", 1000)
     manifest = tmp_path / "sources.yaml"

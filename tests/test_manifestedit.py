@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.diagnostics import Report
-from digest.manifestedit import EditError, FieldValue, append_source, format_entry, scalar
-from digest.yamlsource import load_yaml
+from research_digest.diagnostics import Report
+from research_digest.manifest.edit import EditError, FieldValue, append_source, format_entry, scalar
+from research_digest.manifest.yamlsource import load_yaml
 
 MANIFEST = """# A comment at the top
 site: {title: T}   # and one at the end of a line

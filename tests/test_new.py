@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.cli import main
+from research_digest.cli import main
 from tests.conftest import BUILT_AT_EPOCH, read_tree
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from digest import pages, views
-from digest.cli import main
-from digest.diagnostics import Report
-from digest.model import PartialDate
+from research_digest.cli import main
+from research_digest.diagnostics import Report
+from research_digest.model import PartialDate
+from research_digest.site import pages, views
 from tests.conftest import TEMPLATES, build_digest, load_digest, read_tree
 
 DIGEST = load_digest()

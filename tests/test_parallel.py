@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from digest import documents, guard, parallel, render, search
-from digest.diagnostics import Diagnostic, Location, Report, Severity
-from digest.errors import UserError
-from digest.pipeline import build
+from research_digest import parallel
+from research_digest.diagnostics import Diagnostic, Location, Report, Severity
+from research_digest.errors import UserError
+from research_digest.output import guard
+from research_digest.pipeline import build
+from research_digest.site import documents, render, search
 from tests.conftest import BUILT_AT, TEMPLATES, build_digest, read_tree
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="fork is not used here")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from digest.diagnostics import Report
-from digest.manifest import load_manifest
-from digest.model import Manifest, PageReading
-from digest.petitioncache import cache_path, load_petition_data, parse_entry
+from research_digest.diagnostics import Report
+from research_digest.manifest.loader import load_manifest
+from research_digest.model import Manifest, PageReading
+from research_digest.petitions.cache import cache_path, load_petition_data, parse_entry
 
 
 def load(manifest_path: Path) -> Manifest:

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from digest import render
-from digest.cli import main
-from digest.diagnostics import Report
-from digest.errors import BuildFailed, UserError
-from digest.model import OutputFile
-from digest.pages import Page
-from digest.pipeline import build, build_time
+from research_digest.cli import main
+from research_digest.diagnostics import Report
+from research_digest.errors import BuildFailed, UserError
+from research_digest.model import OutputFile
+from research_digest.pipeline import build, build_time
+from research_digest.site import render
+from research_digest.site.pages import Page
 from tests.conftest import BUILT_AT, TEMPLATES, TEST_DIGEST, build_digest, read_tree
 
 
@@ -89,7 +89,7 @@ def test_a_template_error_is_placed_in_its_template(test_digest: Path, tmp_path:
     assert diagnostic.location.file.endswith("templates/topic.html")
     assert diagnostic.message == (
         "template error while rendering topics/alpha/index.html: "
-        "'digest.model.Topic object' has no attribute 'no_such_field'"
+        "'research_digest.model.Topic object' has no attribute 'no_such_field'"
     )
     assert not (tmp_path / "site").exists()
 

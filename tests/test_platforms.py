@@ -17,16 +17,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest import views
-from digest.add import petition_reference
-from digest.diagnostics import Report
-from digest.fetch import FetchSettings, Outcome, fetch_petitions, new_client, petitions_to_fetch
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.manifest import load_manifest
-from digest.model import PetitionData, Tally, Threshold
-from digest.petitioncache import cache_path
-from digest.platforms import PLATFORMS, DataError
-from digest.schema import manifest_schema
+from research_digest.add.source import petition_reference
+from research_digest.diagnostics import Report
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.manifest.loader import load_manifest
+from research_digest.manifest.schema import manifest_schema
+from research_digest.model import PetitionData, Tally, Threshold
+from research_digest.petitions.cache import cache_path
+from research_digest.petitions.fetch import (
+    FetchSettings,
+    Outcome,
+    fetch_petitions,
+    new_client,
+    petitions_to_fetch,
+)
+from research_digest.petitions.platforms import PLATFORMS, DataError
+from research_digest.site import views
 from tests import api_documents as api
 from tests.conftest import TEST_DIGEST
 from tests.digests import write_petition_digest

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from digest.diagnostics import Report
-from digest.errors import UserError
-from digest.model import Digest
-from digest.pages import site_pages
-from digest.render import THEME, load_theme, relative_url, render_pages
+from research_digest.diagnostics import Report
+from research_digest.errors import UserError
+from research_digest.model import Digest
+from research_digest.site.pages import site_pages
+from research_digest.site.render import THEME, load_theme, relative_url, render_pages
 from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest
 
 

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from pre_commit.clientlib import load_config
 
-from digest.diagnostics import Report
-from digest.yamlsource import load_yaml
+from research_digest.diagnostics import Report
+from research_digest.manifest.yamlsource import load_yaml
 from tests.conftest import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -130,5 +130,5 @@ def test_the_pre_commit_configuration_is_valid_and_runs_the_check_and_ruff() -> 
 
 def test_the_manifest_names_its_schema_for_editors() -> None:
     first = (REPO / "sources.yaml").read_text().splitlines()[0]
-    assert first == "# yaml-language-server: $schema=digest/schema/sources.schema.json"
-    assert (REPO / "digest" / "schema" / "sources.schema.json").is_file()
+    assert first == "# yaml-language-server: $schema=research_digest/schema/sources.schema.json"
+    assert (REPO / "research_digest" / "schema" / "sources.schema.json").is_file()

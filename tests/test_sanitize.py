@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.sanitize import internal_links, resolve_links, sanitize, text_of
+from research_digest.site.sanitize import internal_links, resolve_links, sanitize, text_of
 
 HOSTILE = [
     ("<script>alert(1)</script>ok", "ok"),

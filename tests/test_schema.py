@@ -7,7 +7,7 @@ from typing import Any
 
 import jsonschema
 
-from digest.schema import manifest_schema
+from research_digest.manifest.schema import manifest_schema
 
 
 def _subschemas(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

@@ -1,7 +1,7 @@
 """The search index: what it holds, that it is the same made from nothing or patched, that
 nothing in it can name a file outside its folder, and that the search page's own code
 (templates/static/search-core.js, run by Node.js) reads it as the build meant: the same terms
-and stems, and the ranking described in digest/search.py."""
+and stems, and the ranking described in research_digest/site/search.py."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from snowballstemmer.english_stemmer import EnglishStemmer
 
-from digest import search
-from digest.model import Digest, OutputFile
-from digest.search import Entry, IndexState
+from research_digest.model import Digest, OutputFile
+from research_digest.site import search
+from research_digest.site.search import Entry, IndexState
 from tests.conftest import load_digest
 from tests.search_node import needs_node, run_core, write_index
 

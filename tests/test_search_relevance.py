@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from digest import search
+from research_digest.site import search
 from tests.conftest import REPO, load_digest
 from tests.search_node import needs_node, run_core, write_index
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from digest.serve import DevServer
+from research_digest.serve import DevServer
 from tests.conftest import TEMPLATES, TEST_DIGEST, read_tree
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from digest.diagnostics import Report, Severity
+from research_digest.diagnostics import Report, Severity
 from tests.conftest import REPO, build_digest
 
 ROUTES = [

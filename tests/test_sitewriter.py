@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import OutputError
-from digest.model import OutputFile
-from digest.sitewriter import (
+from research_digest.errors import OutputError
+from research_digest.model import OutputFile
+from research_digest.output.sitewriter import (
     MARKER,
     MARKER_TEXT,
     STAGING_MARKER,

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from markupsafe import Markup
 
-from digest.model import PartialDate
-from digest.textformat import count, human_date, iso_date, number, percent, plain_text
+from research_digest.model import PartialDate
+from research_digest.textformat import count, human_date, iso_date, number, percent, plain_text
 
 
 def test_dates() -> None:

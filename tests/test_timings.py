@@ -6,8 +6,8 @@ import io
 import re
 from pathlib import Path
 
-from digest.cli import main
-from digest.timings import Timings
+from research_digest.cli import main
+from research_digest.timings import Timings
 from tests.conftest import TEMPLATES
 
 

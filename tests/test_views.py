@@ -6,11 +6,11 @@ import dataclasses
 import datetime as dt
 import random
 
-from digest.diagnostics import Report
-from digest.manifest import load_manifest
-from digest.model import Digest, Manifest, PageReading, PartialDate, Source
-from digest.petitioncache import load_petition_data
-from digest.views import (
+from research_digest.diagnostics import Report
+from research_digest.manifest.loader import load_manifest
+from research_digest.model import Digest, Manifest, PageReading, PartialDate, Source
+from research_digest.petitions.cache import load_petition_data
+from research_digest.site.views import (
     RELATED_COUNT,
     Related,
     by_published,
@@ -165,7 +165,7 @@ def test_petition_urls_map_to_our_pages() -> None:
 
 
 def test_a_pager_shows_the_ends_and_two_pages_either_side() -> None:
-    from digest.views import Pager, in_pages
+    from research_digest.site.views import Pager, in_pages
 
     assert [Pager(n, 9, "t/").shown for n in (1, 5, 9)] == [
         [1, 2, 3, None, 9], [1, 2, 3, 4, 5, 6, 7, 8, 9], [1, None, 7, 8, 9],

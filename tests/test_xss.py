@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import feedparser
 import pytest
 
-from digest.diagnostics import Report
-from digest.documents import MarkdownRenderer, load_documents
-from digest.files import FORBIDDEN_CHARACTERS
-from digest.manifest import load_manifest
+from research_digest.diagnostics import Report
+from research_digest.files import FORBIDDEN_CHARACTERS
+from research_digest.manifest.loader import load_manifest
+from research_digest.site.documents import MarkdownRenderer, load_documents
 from tests.browser import Watch, launched, open_page, serving
 from tests.conftest import build_digest
 from tests.hostile import (

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from digest import yamlsource
-from digest.diagnostics import Location, Report
-from digest.yamlsource import YamlDocument, dotted, load_yaml
+from research_digest.diagnostics import Location, Report
+from research_digest.manifest import yamlsource
+from research_digest.manifest.yamlsource import YamlDocument, dotted, load_yaml
 
 
 def read(tmp_path: Path, text: str) -> tuple[YamlDocument | None, Report]:
@@ -115,8 +115,8 @@ def test_hostile_yaml_is_a_clean_error_in_bounded_memory(tmp_path: Path, case: s
     text, place, message = HOSTILE_YAML[case]
     (tmp_path / "m.yaml").write_text(text)
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))"
-    script = (f"{limit}\nfrom pathlib import Path\nfrom digest.diagnostics import Report\n"
-              "from digest.yamlsource import load_yaml\nreport = Report()\n"
+    script = (f"{limit}\nfrom pathlib import Path\nfrom research_digest.diagnostics import Report\n"
+              "from research_digest.manifest.yamlsource import load_yaml\nreport = Report()\n"
               "load_yaml(Path('m.yaml'), report, file='m.yaml')\n"
               "print(next(report.sorted()).format())")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,

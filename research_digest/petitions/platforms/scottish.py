@@ -1,0 +1,70 @@
+"""petitions.parliament.scot: the Scottish Parliament's petitions (a variant of the software).
+
+Petitions are numbered PE0001, PE0002...; the manifest gives the number. The
+JSON renames fields (title, summary, status...). The Citizen Participation
+and Public Petitions Committee considers every published petition, so the site
+uses no signature thresholds, and none are shown. Its states, as the JSON's
+'status': under_consideration (open), closed (the committee has finished) and
+rejected.
+"""
+
+from __future__ import annotations
+
+from research_digest.model import PetitionData
+from research_digest.petitions.platforms import _json as j
+from research_digest.petitions.platforms import epetitions
+
+STATES = {
+    "under_consideration": "Under consideration",
+    "open": "Open",
+    "closed": "Closed",
+    "completed": "Closed",
+    "rejected": "Rejected",
+}
+
+
+class ScottishParliament(epetitions.EPetitionsPlatform):
+    host = "petitions.parliament.scot"
+    identity_key = "pe_number"
+
+    def label(self, number: int) -> str:
+        return f"PE{number:04d}"
+
+    def parse(self, document: object, number: int) -> PetitionData:
+        data = epetitions.envelope(document, ("petition",), self.identity_key, self.label(number))
+        a = data["attributes"]
+        state, label = epetitions.state(a, "status", STATES)
+        debate = epetitions.debate(a.get("debate"))
+        steps = [
+            ("Created", j.time(a, "created_at")),
+            ("Published", j.time(a, "opened_at")),
+            ("Rejected", j.time(a, "rejected_at")),
+            ("Under consideration by the committee", j.time(a, "under_consideration_at")),
+            ("Debated in the Scottish Parliament", debate.debated_on if debate else None),
+            ("Closed: the committee finished considering it", j.time(a, "closed_at")),
+        ]
+        return PetitionData(
+            platform="scottish-parliament",
+            number=number,
+            page_url=self.page_url(number),
+            api_url=self.api_url(number),
+            action=j.text(a, "title"),
+            background=j.optional_text(a, "summary"),
+            additional_details=j.optional_text(a, "background_information"),
+            state=state,
+            state_label=label,
+            signature_count=epetitions.signature_count(a),
+            milestones=epetitions.milestones(steps),
+            thresholds=(),
+            rejection=epetitions.rejection(a.get("rejection")),
+            government_response=None,
+            debate=debate,
+            updated_at=j.time(a, "updated_at"),
+            closing_date=None,
+            countries=epetitions.tallies(a, "signatures_by_country"),
+            constituencies=epetitions.tallies(a, "signatures_by_constituency"),
+            regions=epetitions.tallies(a, "signatures_by_region"),
+        )
+
+
+PLATFORM = ScottishParliament("scottish-parliament", "Scottish Parliament petitions")

@@ -1,0 +1,111 @@
+"""The signature history as an inline SVG chart: no JavaScript, no style attributes.
+
+Pure: points in, markup out. Colours come from the stylesheet (classes and
+currentColor), so the chart follows the light and dark themes. The chart
+carries a title and a text description for screen readers; the page also
+lists the figures in a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from research_digest.model import HistoryPoint, Threshold
+from research_digest.textformat import count, number
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
+MAX_MARKERS = 60  # beyond this, points would blur into the line
+THRESHOLD_SHOWN_UP_TO = 1.5  # a threshold far above the counts would flatten the line
+
+
+def history_chart(
+    points: Sequence[HistoryPoint], *, ident: str, thresholds: Sequence[Threshold] = ()
+) -> Markup | None:
+    """Draw the signature count over time; None with fewer than two points."""
+    if len(points) < 2:
+        return None
+    points = sorted(points, key=lambda p: p.time)
+    highest = max(p.signatures for p in points)
+    shown = [t for t in thresholds if t.count <= max(highest, 1) * THRESHOLD_SHOWN_UP_TO]
+    top, step = _scale(max([highest, *(t.count for t in shown)]))
+    start, end = points[0].time, points[-1].time
+    span = max((end - start).total_seconds(), 1.0)
+
+    def x(moment: dt.datetime) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * (moment - start).total_seconds() / span
+
+    def y(count: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - count / top)
+
+    parts = [
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
+            'aria-labelledby="{i}-title {i}-desc" focusable="false">'
+        ).format(w=WIDTH, h=HEIGHT, i=ident),
+        Markup('<title id="{}-title">Signatures over time</title>').format(ident),
+        Markup('<desc id="{}-desc">{}</desc>').format(ident, describe(points)),
+    ]
+    for tick in range(0, top + 1, step):
+        parts.append(_line("grid", LEFT, y(tick), WIDTH - RIGHT, y(tick)))
+        parts.append(_text("tick", LEFT - 8, y(tick) + 4, f"{tick:,}", anchor="end"))
+    for threshold in shown:
+        parts.append(
+            _line("threshold", LEFT, y(threshold.count), WIDTH - RIGHT, y(threshold.count))
+        )
+        label = f"{threshold.label}: {threshold.count:,}"
+        parts.append(_text("threshold-label", LEFT + 6, y(threshold.count) - 6, label))
+    parts.append(_line("axis", LEFT, y(0), WIDTH - RIGHT, y(0)))
+    for moment, anchor in ((start, "start"), (end, "end")):
+        parts.append(_text("tick", x(moment), HEIGHT - BOTTOM + 20, _day(moment), anchor=anchor))
+    coordinates = " ".join(f"{x(p.time):.1f},{y(p.signatures):.1f}" for p in points)
+    parts.append(Markup('<polyline class="line" points="{}"/>').format(coordinates))
+    if len(points) <= MAX_MARKERS:
+        for p in points:
+            parts.append(
+                Markup('<circle class="point" cx="{:.1f}" cy="{:.1f}" r="3"/>').format(
+                    x(p.time), y(p.signatures)
+                )
+            )
+    parts.append(Markup("</svg>"))
+    return Markup("\n").join(parts)
+
+
+def describe(points: Sequence[HistoryPoint]) -> str:
+    """Say in one sentence what the chart shows."""
+    first, last = points[0], points[-1]
+    return (
+        f"From {count(first.signatures, 'signature')} on {_day(first.time)} to "
+        f"{number(last.signatures)} on {_day(last.time)}, in {count(len(points), 'reading')}."
+    )
+
+
+def _scale(highest: int) -> tuple[int, int]:
+    """A round top for the y axis and a round step for about four grid lines."""
+    if highest <= 0:
+        return 4, 1
+    raw = highest / 4
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = max(int(step), 1)
+    return step * math.ceil(highest / step), step
+
+
+def _line(css: str, x1: float, y1: float, x2: float, y2: float) -> Markup:
+    return Markup('<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>').format(
+        css, x1, y1, x2, y2
+    )
+
+
+def _text(css: str, x: float, y: float, content: str, anchor: str = "start") -> Markup:
+    return Markup('<text class="{}" x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>').format(
+        css, x, y, anchor, escape(content)
+    )
+
+
+def _day(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"

@@ -1,0 +1,310 @@
+"""The site's map: every page, with what it shows, and the data files beside them. Pure.
+
+``render`` turns these pages into HTML with the templates; this module decides
+what they hold: the orderings and groupings from ``views``, citations, the
+schema.org description of each page, and when each page last changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from research_digest.model import Digest, OutputFile, Source, Topic
+from research_digest.site import charts, citations, views
+from research_digest.site.dataexport import data_schema, export
+
+# How a page links to others: relative (../topics/), from the site's root path
+# (/digest/topics/, for 404.html), or absolute (https://example.org/digest/topics/).
+LinkStyle = Literal["relative", "rooted", "absolute"]
+WAYBACK = "https://web.archive.org/web/{stamp}/{url}"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    format: str  # "rss" or "atom"
+    path: str
+
+    @property
+    def mime_type(self) -> str:
+        return f"application/{self.format}+xml"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render: where it goes, with which template, and what it shows."""
+
+    path: str  # "" for the home page, "sources/<id>/" for a folder, "404.html" for a file
+    template: str
+    title: str
+    description: str
+    feeds: tuple[FeedLink, ...]
+    context: Mapping[str, Any] = field(default_factory=dict)
+    links: LinkStyle = "relative"
+    section: str = ""  # which navigation item is current
+    updated: dt.date | None = None  # when it last changed: shown, and the sitemap's lastmod
+    kind: str = "website"  # OpenGraph type
+    json_ld: str | None = None  # schema.org, escaped for a <script> block
+    meta: tuple[tuple[str, str], ...] = ()  # citation_* tags
+
+    @property
+    def output_path(self) -> str:
+        return output_path(self.path)
+
+
+def site_pages(digest: Digest, unchanged: Collection[str] = frozenset()) -> Iterator[Page]:
+    """List the pages of the site, each with what it shows; pages whose output paths are in
+    unchanged are left out (the last build's are kept: see render_pages)."""
+    return (make() for make in page_plan(digest, unchanged))
+
+
+def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[Callable[[], Page]]:
+    """How to make each page of the site but those in unchanged, in the site's order. A page
+    is made from the digest alone, never from another page: any process can make any."""
+    m = digest.manifest
+    every = m.sources
+    site_feeds = feeds(m.site.title, "")
+    changed = last_changed(digest, every)
+    related = functools.cache(lambda: views.Related(m))  # built once, where first needed
+
+    latest = functools.cache(lambda: views.in_pages(views.newest_added(every),
+                                                     views.SOURCES_PER_PAGE))  # fmt: skip
+
+    def home(number: int) -> Page:
+        pager = views.Pager(number, len(latest()), "")
+        if number > 1:  # the list of latest additions goes on
+            return Page(pager.path(number), "index.html",
+                        f"Latest additions, page {number}", m.site.description, site_feeds,
+                        {"latest": latest()[number - 1], "pager": pager}, section="home",
+                        updated=changed)  # fmt: skip
+        website = {"@context": "https://schema.org", "@type": "WebSite", "name": m.site.title,
+                   "url": m.site.base_url, "description": m.site.description,
+                   "inLanguage": m.site.language}  # fmt: skip
+        return Page("", "index.html", m.site.title, m.site.description, site_feeds, {
+            "latest": latest()[0][: views.LATEST_COUNT],
+            "pager": pager,
+            "last_added": views.last_added(every),
+            "petitions": views.petition_views(digest, every),
+        }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
+
+    def topics() -> Page:
+        return Page("topics/", "topics.html", "Topics", f"The topics of {m.site.title}.",
+                    site_feeds, {"counts": {t.id: len(m.sources_in(t.id)) for t in m.topics}},
+                    section="topics", updated=changed)  # fmt: skip
+
+    def source(source: Source) -> Page:
+        return source_page(digest, source, related().of(source))
+
+    def petitions() -> Page:
+        return Page("petitions/", "petitions.html", "Petitions",
+                    f"Every petition in {m.site.title}, with its signatures and state.",
+                    site_feeds, {"petitions": views.petition_views(digest, every)},
+                    section="petitions", updated=changed)  # fmt: skip
+
+    def search() -> Page:
+        return Page("search/", "search.html", "Search", f"Search {m.site.title}.", site_feeds,
+                    section="search", updated=changed)  # fmt: skip
+
+    def about() -> Page:
+        return Page("about/", "about.html", "About",
+                    f"What {m.site.title} covers and how it is made.", site_feeds,
+                    {"about": digest.about}, section="about", updated=changed)  # fmt: skip
+
+    def not_found() -> Page:  # served at any missing address, so no relative links
+        return Page("404.html", "404.html", "Page not found", "This page does not exist.",
+                    site_feeds, links="rooted")  # fmt: skip
+
+    plan: list[tuple[str, Callable[[], Page]]] = []
+    for number in range(1, len(latest()) + 1):
+        plan.append((views.Pager(number, 0, "").path(number), functools.partial(home, number)))
+    plan.append(("topics/", topics))
+    for topic in m.topics:
+        topic_sources = views.by_published(m.sources_in(topic.id))
+        for number in range(1, len(views.in_pages(topic_sources, views.SOURCES_PER_PAGE)) + 1):
+            plan.append((views.Pager(number, 0, f"topics/{topic.id}/").path(number),
+                         functools.partial(topic_page, digest, topic, number)))  # fmt: skip
+        if views.has_timeline(m.sources_in(topic.id)):
+            plan += _timeline_plan(digest, topic)
+    plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
+    present = views.sections(m)
+    if "petitions" in present:
+        plan.append(("petitions/", petitions))
+    if "timeline" in present:
+        plan += _timeline_plan(digest, None)
+    plan += [("data/", functools.partial(data_page, digest)), ("search/", search),
+             ("about/", about), ("404.html", not_found)]  # fmt: skip
+    return [make for path, make in plan if output_path(path) not in unchanged]
+
+
+def output_path(path: str) -> str:
+    """The file a page at path is written to: 'topics/' -> 'topics/index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def shown_text(digest: Digest) -> dict[str, str]:
+    """The pages that show the text of a file under content/, by output path, each with a
+    string that changes whenever what it shows of that file does (the hash of a write-up's
+    bytes, the about page's HTML). Every other page is made from the manifest, the
+    petition data and the templates alone: the build's cache relies on this to know which
+    pages to render."""
+    found = {f"sources/{sid}/index.html": doc.fingerprint for sid, doc in digest.documents.items()}
+    if digest.about is not None:
+        found["about/index.html"] = digest.about
+    return found
+
+
+def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
+    """A topic's page; with number > 1, the next page of its list of sources."""
+    m = digest.manifest
+    sources = m.sources_in(topic.id)
+    folder = f"topics/{topic.id}/"
+    listed = views.in_pages(views.by_published(sources), views.SOURCES_PER_PAGE)
+    pager = views.Pager(number, len(listed), folder)
+    if number > 1:
+        return Page(pager.path(number), "topic.html", f"{topic.title}: sources, page {number}",
+                    topic.summary, feeds(f"{m.site.title}: {topic.title}", folder)
+                    + feeds(m.site.title, ""), {"topic": topic, "sources": listed[number - 1],
+                                                "pager": pager},
+                    section="topics", updated=last_changed(digest, sources))  # fmt: skip
+    collection = {
+        "@context": "https://schema.org", "@type": "CollectionPage", "name": topic.title,
+        "description": topic.summary, "url": m.site.base_url + folder,
+        "isPartOf": {"@type": "WebSite", "name": m.site.title, "url": m.site.base_url},
+        "hasPart": [{"@type": "Article", "headline": s.title,
+                     "url": citations.page_url(m.site, s)} for s in sources],
+    }  # fmt: skip
+    return Page(folder, "topic.html", topic.title, topic.summary,
+                feeds(f"{m.site.title}: {topic.title}", folder) + feeds(m.site.title, ""), {
+                    "topic": topic,
+                    "moment_sources": {s.id: s for s in sources},
+                    "sources": listed[0],
+                    "pager": pager,
+                    "last_added": views.last_added(sources),
+                    "petitions": views.petition_views(digest, sources),
+                    "has_timeline": views.has_timeline(sources),
+                }, section="topics", updated=last_changed(digest, sources),
+                json_ld=citations.json_ld(collection))  # fmt: skip
+
+
+def _timeline_plan(digest: Digest, topic: Topic | None) -> list[tuple[str, Callable[[], Page]]]:
+    """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page."""
+    sources = digest.manifest.sources_in(topic.id) if topic else digest.manifest.sources
+    periods, _ = views.timeline(digest, sources)
+    count = len(views.periods_in_pages(periods, views.MOMENTS_PER_PAGE))
+    base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
+    return [
+        (views.Pager(n, count, base).path(n), functools.partial(timeline_page, digest, topic, n))
+        for n in range(1, count + 1)
+    ]
+
+
+def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
+    """A page of the timeline of the whole digest, or of one topic: its months' moments;
+    every month is listed, linked to the page it is on; undated sources, on the last."""
+    m = digest.manifest
+    sources = m.sources_in(topic.id) if topic else m.sources
+    periods, undated = views.timeline(digest, sources)
+    base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
+    pages = views.periods_in_pages(periods, views.MOMENTS_PER_PAGE)
+    pager = views.Pager(number, len(pages), base)
+    month_pages = {p.ident: pager.path(n) for n, page in enumerate(pages, 1) for p in page}
+    title = f"Timeline: {topic.title}" if topic else "Timeline"
+    folder = f"topics/{topic.id}/" if topic else ""
+    return Page(pager.path(number), "timeline.html",
+                title + (f", page {number}" if number > 1 else ""),
+                f"Every dated source and petition step{' on ' + topic.title if topic else ''}, "
+                "by month.", feeds(m.site.title, folder) if topic else feeds(m.site.title, ""),
+                {"topic": topic, "periods": pages[number - 1], "all_periods": periods,
+                 "month_pages": month_pages, "pager": pager,
+                 "undated": undated if number == pager.count else []},
+                section="topics" if topic else "timeline",
+                updated=last_changed(digest, sources))  # fmt: skip
+
+
+def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
+    m = digest.manifest
+    petition = views.petition_view(source, digest)
+    chart = None
+    if petition and petition.record and petition.data:
+        chart = charts.history_chart(petition.record.history, ident="history",
+                                     thresholds=petition.data.thresholds)  # fmt: skip
+    archive = None
+    if source.url:
+        archive = WAYBACK.format(stamp=source.added.strftime("%Y%m%d"), url=source.url)
+    return Page(f"sources/{source.id}/", "source.html", source.title, source.summary,
+                feeds(m.site.title, ""), {
+                    "source": source,
+                    "document": digest.documents[source.id].html,
+                    "topics": views.topics_of(source, m),
+                    "related": related,
+                    "note": views.content_note(source, m),
+                    "petition": petition,
+                    "chart": chart,
+                    "authors": citations.author_list(source.authors),
+                    "citation": citations.formatted(source, m.site),
+                    "archive": archive,
+                }, updated=last_changed(digest, [source]), kind="article",
+                json_ld=citations.json_ld(citations.source_ld(source, m.site)),
+                meta=tuple(citations.meta_tags(source)))  # fmt: skip
+
+
+def data_page(digest: Digest) -> Page:
+    m = digest.manifest
+    description = f"Every source in {m.site.title}, its topics, and its petition figures."
+    dataset = {
+        "@context": "https://schema.org", "@type": "Dataset",
+        "name": f"{m.site.title}: sources and petition figures",
+        "description": description,
+        "url": m.site.base_url + "data/",
+        "license": m.site.licence.url or m.site.licence.name,
+        "dateModified": (last_changed(digest, m.sources) or digest.built_at.date()).isoformat(),
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "application/json",
+             "contentUrl": m.site.base_url + "data/sources.json"},
+            {"@type": "DataDownload", "encodingFormat": "text/csv",
+             "contentUrl": m.site.base_url + "data/sources.csv"},
+        ],
+    }  # fmt: skip
+    return Page("data/", "data.html", "Data", description, feeds(m.site.title, ""),
+                section="data", updated=last_changed(digest, m.sources),
+                json_ld=citations.json_ld(dataset))  # fmt: skip
+
+
+def data_files(digest: Digest, unchanged: AbstractSet[str] = frozenset()) -> list[OutputFile]:
+    """The files beside the pages: each source's citations, and the data export; but those
+    in unchanged. They are made from the manifest and the petition data alone."""
+    site = digest.manifest.site
+    files = []
+    if not {"data/sources.json", "data/sources.csv", "data/sources.schema.json"} <= unchanged:
+        files += [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
+        files.append(OutputFile("data/sources.schema.json", data_schema()))
+    for source in digest.manifest.sources:
+        folder = f"sources/{source.id}/"
+        if all(f"{folder}cite.{kind}" in unchanged for kind in ("bib", "ris", "json")):
+            continue
+        files += [
+            OutputFile(folder + "cite.bib", citations.bibtex(source, site).encode()),
+            OutputFile(folder + "cite.ris", citations.ris(source, site).encode()),
+            OutputFile(folder + "cite.json", citations.csl_json(source, site).encode()),
+        ]
+    return files
+
+
+def feeds(title: str, folder: str) -> tuple[FeedLink, ...]:
+    return (FeedLink(f"{title} (RSS)", "rss", folder + "feed.xml"),
+            FeedLink(f"{title} (Atom)", "atom", folder + "atom.xml"))  # fmt: skip
+
+
+def last_changed(digest: Digest, sources: Sequence[Source]) -> dt.date | None:
+    """When the newest of these sources changed, counting petition data fetched since."""
+    days = [s.last_changed for s in sources]
+    for source in sources:
+        record = digest.petitions.get(source.id)
+        if record and record.fetched_at:
+            days.append(record.fetched_at.date())
+    return max(days, default=None)
