@@ -46,7 +46,6 @@ from pathlib import Path
 from research_digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from research_digest.files import Refused, content_hash, read_input
 from research_digest.model import Manifest
-from research_digest.site.search import IndexState
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache
@@ -278,17 +277,15 @@ class BuildCache:
 
     # -- the search index -------------------------------------------------------------
 
-    def search_index(self) -> IndexState | None:
-        """The last search index's state, if one was kept."""
+    def search_index(self) -> tuple[str, dict[str, bytes]] | None:
+        """The last search index kept: its order (IndexState.order) and its term files."""
         if self._db is None:
             return None
         with self._using() as db:
             rows = dict(db.execute("SELECT name, data FROM search_index"))
             if "state" not in rows:
                 return None
-            state = json.loads(rows.pop("state"))
-            return IndexState(tuple(state["keys"]), tuple(state["urls"]),
-                              tuple(state["lengths"]), rows)  # fmt: skip
+            return rows.pop("state"), rows
         return None
 
     def search_terms(self, keys: Iterable[str]) -> dict[str, str]:
@@ -296,26 +293,30 @@ class BuildCache:
         return self._by_key("SELECT key, terms FROM search_terms WHERE key IN", keys)
 
     def keep_search(
-        self, state: IndexState, previous: IndexState | None, terms: Mapping[str, str]
+        self,
+        order: str,
+        keys: Collection[str],
+        shards: Mapping[str, bytes],
+        previous: Mapping[str, bytes] | None,
+        terms: Mapping[str, str],
     ) -> None:
-        """Keep an index's state (writing only the term files changed since previous) and
-        the terms of its pages that are not cached yet; forget the terms no longer used."""
+        """Keep an index (its order, and the term files: only those changed since the
+        previous ones) and the terms of its pages not kept yet; forget the terms of pages
+        not among keys."""
         if self._db is None:
             return
-        old = previous.shards if previous is not None else {}
+        old = previous if previous is not None else {}
         with self._using() as db, db:
             if previous is None:
                 db.execute("DELETE FROM search_index")
             db.executemany("DELETE FROM search_index WHERE name = ?",
-                           ((name,) for name in old.keys() - state.shards.keys()))  # fmt: skip
+                           ((name,) for name in old.keys() - shards.keys()))  # fmt: skip
             db.executemany("INSERT OR REPLACE INTO search_index VALUES (?, ?)",
-                           ((name, data) for name, data in state.shards.items()
+                           ((name, data) for name, data in shards.items()
                             if old.get(name) != data))  # fmt: skip
-            order = {"keys": state.keys, "urls": state.urls, "lengths": state.lengths}
-            db.execute("INSERT OR REPLACE INTO search_index VALUES ('state', ?)",
-                       (json.dumps(order),))  # fmt: skip
+            db.execute("INSERT OR REPLACE INTO search_index VALUES ('state', ?)", (order,))
             db.executemany("INSERT OR REPLACE INTO search_terms VALUES (?, ?)", terms.items())
-            _keep_only(db, "search_terms", "key", state.keys)
+            _keep_only(db, "search_terms", "key", keys)
 
     # -- the guard --------------------------------------------------------------------
 

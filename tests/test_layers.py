@@ -20,7 +20,7 @@ FLOORS: tuple[frozenset[str], ...] = (
                "textformat", "timings"}),
     frozenset({"manifest", "petitions"}),
     frozenset({"site"}),
-    frozenset({"output", "checks", "buildcache"}),
+    frozenset({"output", "checks", "buildcache", "incremental"}),
     frozenset({"pipeline"}),
     frozenset({"check", "serve", "add", "new"}),
     frozenset({"commands"}),

@@ -146,6 +146,17 @@ class IndexState:
     lengths: tuple[int, ...]
     shards: Mapping[str, bytes]  # term file name -> its bytes
 
+    def order(self) -> str:
+        """The pages' keys, addresses and lengths, as JSON (what a store keeps beside the
+        term files)."""
+        return json.dumps({"keys": self.keys, "urls": self.urls, "lengths": self.lengths})
+
+    @classmethod
+    def from_kept(cls, order: str, shards: Mapping[str, bytes]) -> IndexState:
+        """An index's state as a store kept it: order() and the term files."""
+        found = json.loads(order)
+        return cls(tuple(found["keys"]), tuple(found["urls"]), tuple(found["lengths"]), shards)
+
 
 def entries(digest: Digest) -> list[Entry]:
     """The pages to index, in the order of their addresses."""
