@@ -16,7 +16,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from research_digest.model import HistoryPoint
+from research_digest.model.petitions import HistoryPoint
 from research_digest.petitions.cache import CacheEntry, cache_path, format_history, history_path
 from tests import api_documents as api
 

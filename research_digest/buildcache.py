@@ -45,7 +45,7 @@ from pathlib import Path
 
 from research_digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from research_digest.files import Refused, content_hash, read_input
-from research_digest.model import Manifest
+from research_digest.model.manifest import Manifest
 
 CACHE_FILE = Path(".cache", "build", "cache.sqlite")
 BUSY_TIMEOUT = 5.0  # seconds to wait for another build holding the cache

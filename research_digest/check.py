@@ -18,7 +18,7 @@ from research_digest.checks.externallinks import check_external, outside_links
 from research_digest.checks.linkcheck import check_links
 from research_digest.checks.lint import lint
 from research_digest.diagnostics import Report
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.output.guard import check_output
 from research_digest.pipeline import load_inputs, render_site
 from research_digest.site.extra import clashes

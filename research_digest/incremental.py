@@ -27,7 +27,9 @@ from research_digest.buildcache import (
 from research_digest.diagnostics import Report
 from research_digest.files import content_hash, tree_files
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Digest, Manifest, OutputFile
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Manifest
+from research_digest.model.outputs import OutputFile
 from research_digest.output.guard import check_output
 from research_digest.output.sitewriter import MARKER
 from research_digest.parallel import map_forked

@@ -22,7 +22,9 @@ from research_digest.incremental import (
     take_stock,
     unchanged_outputs,
 )
-from research_digest.model import Digest, KeptFile, Manifest, OutputFile
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Manifest
+from research_digest.model.outputs import KeptFile, OutputFile
 from research_digest.output.sitewriter import MARKER, write_site
 from research_digest.petitions.cache import CACHE_DIR, load_petition_data
 from research_digest.site.documents import load_about, load_documents

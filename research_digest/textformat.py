@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 
 _URL = re.compile(r"https?://[^\s<>\"'\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Digest
+from research_digest.model.digest import Digest
 from research_digest.petitions.cache import load_petition_data
 from research_digest.pipeline import BuildResult, build
 from research_digest.site.documents import load_about, load_documents

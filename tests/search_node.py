@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.site import search
 from tests.conftest import REPO, TEMPLATES
 

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import strategies as st
 
 from research_digest.files import FORBIDDEN_CHARACTERS
-from research_digest.model import Organisation, Person
+from research_digest.model.manifest import Organisation, Person
 
 # Pieces of markup and syntax that parsers treat specially, for text that reaches them.
 MARKUP = [

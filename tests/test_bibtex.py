@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from pybtex.database import parse_string
 
-from research_digest.model import Author, Organisation, Person
+from research_digest.model.manifest import Author, Organisation, Person
 from research_digest.site import bibtex
 from tests.latex import read_back
 from tests.strategies import author_lists, texish

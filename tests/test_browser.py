@@ -18,7 +18,7 @@ import pytest
 
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Manifest
+from research_digest.model.manifest import Manifest
 from research_digest.site.search import excerpt_of
 from tests.browser import AXE, VNU, Watch, launched, need, open_page, serving
 from tests.conftest import REPO, TEST_DIGEST, build_digest

@@ -20,7 +20,7 @@ from research_digest.buildcache import CACHE_FILE, BuildCache
 from research_digest.cli import main
 from research_digest.diagnostics import Report, display_path
 from research_digest.errors import BuildFailed, UserError
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.output import sitewriter
 from research_digest.pipeline import BuildResult, build
 from research_digest.site import render

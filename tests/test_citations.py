@@ -24,7 +24,7 @@ from pybtex.database import parse_string
 from pybtex.plugin import find_plugin
 
 from research_digest.manifest.schema import manifest_schema
-from research_digest.model import Author, Organisation, PartialDate, Person, Source
+from research_digest.model.manifest import Author, Organisation, PartialDate, Person, Source
 from research_digest.site import citations
 from tests.conftest import load_digest
 from tests.latex import read_back

@@ -15,7 +15,7 @@ from research_digest.buildcache import BuildCache
 from research_digest.diagnostics import Report
 from research_digest.files import FORBIDDEN_CHARACTERS
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Manifest
+from research_digest.model.manifest import Manifest
 from research_digest.site.documents import (
     EXTENSIONS,
     OPTIONS,

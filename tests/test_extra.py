@@ -9,7 +9,7 @@ import pytest
 
 from research_digest.diagnostics import Report
 from research_digest.errors import BuildFailed, UserError
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.site.extra import clashes, load_extra
 from tests.conftest import build_digest, read_tree
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from research_digest.add.extract import published_date, read_page, read_text
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 
 ARTICLE = """<p>The regulator said on Monday that it had opened a formal investigation into the
 platform.</p><p>The platform said it was working with the regulator.</p>"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from research_digest.checks.linkcheck import _target, check_links
 from research_digest.diagnostics import Report
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 
 BASE = "https://site.test/digest/"
 

@@ -19,7 +19,13 @@ from research_digest.files import FORBIDDEN_CHARACTERS
 from research_digest.manifest import schema
 from research_digest.manifest.loader import load_manifest
 from research_digest.manifest.yamlsource import load_yaml
-from research_digest.model import Organisation, PartialDate, Person, PetitionRef, RecordedFigure
+from research_digest.model.manifest import (
+    Organisation,
+    PartialDate,
+    Person,
+    PetitionRef,
+    RecordedFigure,
+)
 from tests.conftest import DATA, TEST_DIGEST
 from tests.strategies import manifest_texts, markupish
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from research_digest.model import Organisation, PartialDate, Person, doi_url
+from research_digest.model.manifest import Organisation, PartialDate, Person, doi_url
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from research_digest.cli import main
 from research_digest.diagnostics import Report
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 from research_digest.site import pages, views
 from tests.conftest import TEMPLATES, build_digest, load_digest, read_tree
 

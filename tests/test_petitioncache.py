@@ -10,7 +10,8 @@ import pytest
 
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Manifest, PageReading
+from research_digest.model.manifest import Manifest
+from research_digest.model.petitions import PageReading
 from research_digest.petitions.cache import cache_path, load_petition_data, parse_entry
 
 

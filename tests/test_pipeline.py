@@ -15,7 +15,7 @@ import pytest
 from research_digest.cli import main
 from research_digest.diagnostics import Report
 from research_digest.errors import BuildFailed, UserError
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.pipeline import build, build_time
 from research_digest.site import render
 from research_digest.site.pages import Page
@@ -89,7 +89,7 @@ def test_a_template_error_is_placed_in_its_template(test_digest: Path, tmp_path:
     assert diagnostic.location.file.endswith("templates/topic.html")
     assert diagnostic.message == (
         "template error while rendering topics/alpha/index.html: "
-        "'research_digest.model.Topic object' has no attribute 'no_such_field'"
+        "'research_digest.model.manifest.Topic object' has no attribute 'no_such_field'"
     )
     assert not (tmp_path / "site").exists()
 

@@ -22,7 +22,7 @@ from research_digest.diagnostics import Report
 from research_digest.files import FORBIDDEN_CHARACTERS
 from research_digest.manifest.loader import load_manifest
 from research_digest.manifest.schema import manifest_schema
-from research_digest.model import PetitionData, Tally, Threshold
+from research_digest.model.petitions import PetitionData, Tally, Threshold
 from research_digest.petitions.cache import cache_path
 from research_digest.petitions.fetch import (
     FetchSettings,

@@ -13,7 +13,7 @@ import pytest
 
 from research_digest.diagnostics import Report
 from research_digest.errors import UserError
-from research_digest.model import Digest
+from research_digest.model.digest import Digest
 from research_digest.site.pages import site_pages
 from research_digest.site.render import THEME, load_theme, relative_url, render_pages
 from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest

@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from snowballstemmer.english_stemmer import EnglishStemmer
 
-from research_digest.model import Digest, OutputFile
+from research_digest.model.digest import Digest
+from research_digest.model.outputs import OutputFile
 from research_digest.site import search
 from research_digest.site.search import Entry, IndexState
 from tests.conftest import load_digest

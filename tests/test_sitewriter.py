@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from research_digest.errors import OutputError
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.output.sitewriter import (
     MARKER,
     MARKER_TEXT,

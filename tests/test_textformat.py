@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from markupsafe import Markup
 
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 from research_digest.textformat import count, human_date, iso_date, number, percent, plain_text
 
 

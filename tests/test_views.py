@@ -8,7 +8,9 @@ import random
 
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
-from research_digest.model import Digest, Manifest, PageReading, PartialDate, Source
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Manifest, PartialDate, Source
+from research_digest.model.petitions import PageReading
 from research_digest.petitions.cache import load_petition_data
 from research_digest.site.views import (
     RELATED_COUNT,

@@ -19,7 +19,7 @@ from typing import Any
 import trafilatura
 
 from research_digest.add.cleanup import HEADLINE_MIN_SHARED, Finding, clean_text, content_words
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 
 DATE_META = (
     "article:published_time",

@@ -33,7 +33,8 @@ from research_digest.files import atomic_write
 from research_digest.manifest.edit import EditError, FieldValue, append_source
 from research_digest.manifest.loader import load_manifest
 from research_digest.manifest.yamlsource import load_yaml
-from research_digest.model import Manifest, PetitionData, PetitionRef, Source, Topic
+from research_digest.model.manifest import Manifest, PetitionRef, Source, Topic
+from research_digest.model.petitions import PetitionData
 from research_digest.petitions.cache import cache_path, history_path, parse_entry
 from research_digest.petitions.deadline import deadline
 from research_digest.petitions.fetch import FetchSettings, Outcome, fetch_petitions

@@ -22,7 +22,7 @@ import httpx
 
 from research_digest.diagnostics import Location, Report
 from research_digest.files import atomic_write
-from research_digest.model import Digest
+from research_digest.model.digest import Digest
 
 CACHE_FILE = Path(".cache", "research-digest", "external-links.json")
 HEAD_REFUSED = {400, 403, 405, 501}  # servers that do not answer HEAD properly

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from research_digest.diagnostics import Location, Report
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.site.sanitize import ID_PREFIX
 
 _XML_LINK = re.compile(r"""(?:href=["']([^"']+)["']|<loc>([^<]+)</loc>|<link>([^<]+)</link>)""")

@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from research_digest.diagnostics import Location, Report
-from research_digest.model import Digest, PartialDate, Source
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import PartialDate, Source
 from research_digest.site.documents import locate, markdown_to_html
 from research_digest.site.sanitize import is_relative_path, refused_links
 from research_digest.site.views import petition_view

@@ -14,7 +14,7 @@ from typing import Any
 from research_digest.diagnostics import Location, Report, did_you_mean
 from research_digest.files import Refused, check_kind, outside_of
 from research_digest.manifest.yamlsource import DataPath, YamlDocument, dotted
-from research_digest.model import PartialDate
+from research_digest.model.manifest import PartialDate
 
 UNKNOWN = "unknown"
 MAX_NAME_BYTES = 255  # the longest file name of common file systems (ext4, APFS, NTFS)

@@ -26,7 +26,7 @@ from research_digest.manifest.fieldchecks import (
     text_or_none,
 )
 from research_digest.manifest.yamlsource import DataPath, dotted, load_yaml
-from research_digest.model import (
+from research_digest.model.manifest import (
     Author,
     Contact,
     KeyMoment,

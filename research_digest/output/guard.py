@@ -19,7 +19,7 @@ from pathlib import Path
 
 from research_digest.diagnostics import Location, Report, display_path
 from research_digest.files import Refused, read_input, tree_files
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 from research_digest.parallel import map_forked
 from research_digest.site.render import CSP
 

@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from research_digest.diagnostics import Diagnostic, Location, Severity, display_path
 from research_digest.errors import OutputError, PartlyWritten
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 
 MARKER = ".research-digest"
 MARKER_TEXT = b"This folder is built by Research Digest and replaced by every build.\n"

@@ -46,14 +46,13 @@ from urllib.parse import urlsplit
 
 from research_digest.diagnostics import Location, Report, Severity, display_path
 from research_digest.files import Refused, atomic_write, read_input, read_text
-from research_digest.model import (
+from research_digest.model.manifest import Manifest, Source
+from research_digest.model.petitions import (
     HistoryPoint,
-    Manifest,
     Milestone,
     PageReading,
     PetitionData,
     PetitionRecord,
-    Source,
 )
 from research_digest.petitions.platforms import PLATFORMS, DataError, Platform
 from research_digest.petitions.platforms._json import loads

@@ -40,7 +40,8 @@ import httpx
 from research_digest import __version__
 from research_digest.diagnostics import Report, Severity
 from research_digest.files import Refused, outside_of, read_input, remove_temp_files
-from research_digest.model import HistoryPoint, Manifest, Site, Source
+from research_digest.model.manifest import Manifest, Site, Source
+from research_digest.model.petitions import HistoryPoint
 from research_digest.petitions.cache import (
     CACHE_DIR,
     CacheEntry,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from research_digest.model import HistoryPoint, Threshold
+from research_digest.model.petitions import HistoryPoint, Threshold
 from research_digest.textformat import count, number
 
 WIDTH, HEIGHT = 640, 260

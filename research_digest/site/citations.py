@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from research_digest.model import Author, PartialDate, Person, Site, Source
+from research_digest.model.manifest import Author, PartialDate, Person, Site, Source
 from research_digest.site import bibtex as tex
 
 CSL_TYPES = {

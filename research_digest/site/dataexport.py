@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-from research_digest.model import Digest, Source
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Source
 from research_digest.site.citations import csl_name, page_url
 from research_digest.site.views import PetitionView, petition_view
 

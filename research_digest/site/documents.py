@@ -40,7 +40,8 @@ from research_digest.files import (
     read_input,
     read_text,
 )
-from research_digest.model import CachedDocument, Document, Manifest
+from research_digest.model.digest import CachedDocument, Document
+from research_digest.model.manifest import Manifest
 from research_digest.parallel import map_forked
 from research_digest.site.sanitize import (
     ID_PREFIX,

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from research_digest.diagnostics import Location, Report, display_path
 from research_digest.files import read_bytes, tree_files
-from research_digest.model import OutputFile
+from research_digest.model.outputs import OutputFile
 
 EXTRA_DIR = "extra"
 MEDIA_SUFFIXES = {

@@ -16,7 +16,9 @@ from collections.abc import Collection, Mapping, Sequence
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from research_digest.model import Digest, OutputFile, Source
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Source
+from research_digest.model.outputs import OutputFile
 from research_digest.site import views
 from research_digest.site.sanitize import resolve_links
 from research_digest.textformat import human_date

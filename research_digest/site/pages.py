@@ -14,7 +14,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from research_digest.model import Digest, OutputFile, Source, Topic
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Source, Topic
+from research_digest.model.outputs import OutputFile
 from research_digest.site import charts, citations, views
 from research_digest.site.dataexport import data_schema, export
 

@@ -23,7 +23,9 @@ from research_digest import textformat
 from research_digest.diagnostics import Diagnostic, Location, Report, Severity, display_path
 from research_digest.errors import UserError
 from research_digest.files import Refused, read_bytes, read_input, tree_files
-from research_digest.model import Digest, OutputFile, PetitionData
+from research_digest.model.digest import Digest
+from research_digest.model.outputs import OutputFile
+from research_digest.model.petitions import PetitionData
 from research_digest.parallel import map_forked
 from research_digest.site import views
 from research_digest.site.pages import Page, page_plan

@@ -53,7 +53,8 @@ from functools import cache, cached_property
 from typing import Any
 
 from research_digest.files import content_hash
-from research_digest.model import Digest, Document, OutputFile
+from research_digest.model.digest import Digest, Document
+from research_digest.model.outputs import OutputFile
 from research_digest.site.sanitize import text_of
 from research_digest.site.views import topics_of
 from research_digest.textformat import human_date

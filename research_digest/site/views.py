@@ -14,17 +14,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from research_digest.model import (
-    Digest,
-    Licence,
-    Manifest,
-    PartialDate,
-    PetitionData,
-    PetitionRecord,
-    Source,
-    Threshold,
-    Topic,
-)
+from research_digest.model.digest import Digest
+from research_digest.model.manifest import Licence, Manifest, PartialDate, Source, Topic
+from research_digest.model.petitions import PetitionData, PetitionRecord, Threshold
 from research_digest.petitions.platforms import PLATFORMS, Platform
 from research_digest.petitions.platforms.epetitions import EPetitionsPlatform
 from research_digest.textformat import age, human_date

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from research_digest.model import Licence, PetitionData
+from research_digest.model.manifest import Licence
+from research_digest.model.petitions import PetitionData
 
 
 class Platform:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from research_digest.model import Debate, Milestone, Rejection, Tally
+from research_digest.model.petitions import Debate, Milestone, Rejection, Tally
 from research_digest.petitions.platforms import _json as j
 from research_digest.petitions.platforms._json import Block, DataError
 from research_digest.petitions.platforms.base import Platform

@@ -10,7 +10,7 @@ rejected.
 
 from __future__ import annotations
 
-from research_digest.model import PetitionData
+from research_digest.model.petitions import PetitionData
 from research_digest.petitions.platforms import _json as j
 from research_digest.petitions.platforms import epetitions
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from research_digest.model import GovernmentResponse, Licence, PetitionData, Threshold
+from research_digest.model.manifest import Licence
+from research_digest.model.petitions import GovernmentResponse, PetitionData, Threshold
 from research_digest.petitions.platforms import _json as j
 from research_digest.petitions.platforms import epetitions
 from research_digest.textformat import human_date

@@ -1,8 +1,8 @@
-"""The digest's data model: frozen, typed, built once by the manifest loader.
+"""The manifest's model: the site, its topics and sources, frozen and typed.
 
-No stage after the loader sees raw YAML: it sees these objects, each of which
-remembers where in the manifest it came from (``origin``) so later stages can
-point back at it.
+Built once, by the manifest loader: no stage after it sees raw YAML. Each object
+remembers where in the manifest it came from (``origin``), so later stages can point
+back at it.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from research_digest.diagnostics import Location
-from research_digest.files import content_hash
 
 UNPLACED = Location("sources.yaml")  # for a Site made outside the manifest loader (tests)
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -335,199 +333,3 @@ class Manifest:
             for topic_id in source.topics:
                 index[topic_id].append(source)
         return {topic_id: tuple(found) for topic_id, found in index.items()}
-
-
-@dataclass(frozen=True)
-class Document:
-    """A source's write-up, rendered to sanitised HTML.
-
-    Links to other sources and topics stay as ``source:ID`` / ``topic:ID``
-    until a page or feed resolves them for its own location.
-    """
-
-    source_id: str
-    html: str
-    word_count: int
-    text: str = ""  # the Markdown, normalised, for the lint rules
-    file: str = ""  # its path as diagnostics show it
-    digest: str = ""  # the hash of the file's bytes, which the HTML is made from
-
-    @property
-    def fingerprint(self) -> str:
-        """What changes whenever the HTML does: the file's hash, else the HTML itself."""
-        return self.digest or self.html
-
-
-class CachedDocument(Document):
-    """A write-up the build cache had rendered before: its HTML is read from the cache only
-    when something shows it (most pages of a rebuild are kept as they were)."""
-
-    def __init__(
-        self, source_id: str, word_count: int, file: str, digest: str, load: Callable[[], str]
-    ) -> None:
-        for name, value in (("source_id", source_id), ("word_count", word_count), ("text", ""),
-                            ("file", file), ("digest", digest)):  # fmt: skip
-            object.__setattr__(self, name, value)
-        self.__dict__["_load"] = load
-
-    @property
-    def html(self) -> str:
-        if "_html" not in self.__dict__:
-            self.__dict__["_html"] = self.__dict__["_load"]()
-        return str(self.__dict__["_html"])
-
-
-@dataclass(frozen=True)
-class Rejection:
-    code: str
-    details: str | None
-
-
-@dataclass(frozen=True)
-class GovernmentResponse:
-    responded_on: dt.date | None
-    summary: str
-    details: str | None
-
-
-@dataclass(frozen=True)
-class Debate:
-    debated_on: dt.date | None
-    overview: str | None
-    links: tuple[tuple[str, str], ...]  # (label, https URL)
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """A dated step in a petition's life: created, opened, response threshold..."""
-
-    label: str
-    when: dt.datetime | dt.date
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A signature count that triggers something (a response, a debate)."""
-
-    label: str
-    count: int
-    reached_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Signatures from one place: a country, a constituency, a region."""
-
-    name: str
-    count: int
-    detail: str | None = None  # e.g. the constituency's MP
-
-
-@dataclass(frozen=True)
-class PetitionData:
-    """What a petition platform's API says about one petition, already checked."""
-
-    platform: str
-    number: int
-    page_url: str
-    api_url: str
-    action: str
-    background: str | None
-    additional_details: str | None
-    state: str  # as the platform says it: open, closed, rejected, completed...
-    state_label: str  # for readers: "Open", "Under consideration"...
-    signature_count: int | None  # None only in figures read from a page that shows none
-    milestones: tuple[Milestone, ...]
-    thresholds: tuple[Threshold, ...]  # empty where the platform has none
-    rejection: Rejection | None
-    government_response: GovernmentResponse | None
-    debate: Debate | None
-    updated_at: dt.datetime | None
-    closing_date: dt.date | None  # an open petition's deadline
-    countries: tuple[Tally, ...] = ()
-    constituencies: tuple[Tally, ...] = ()
-    regions: tuple[Tally, ...] = ()
-    licence: Licence | None = None  # the licence the platform publishes its data under
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    """The signature count at a moment (when the platform last updated it)."""
-
-    time: dt.datetime
-    signatures: int
-
-
-@dataclass(frozen=True)
-class PageReading:
-    """Where figures read from a page come from, when no API response is stored: a saved
-    copy of the petition's own page, or of a page that reports them. The first fetch from
-    the platform replaces them."""
-
-    url: str  # the page that was read
-    by: str | None  # who published that page; None: the petition's own page, on its platform
-    seen: dt.date  # when the saved copy of the page was read
-    as_of: dt.date | None  # the date the page gives its figures, if it gives one
-    as_of_label: str | None  # what that date is: "the day it closed"
-
-    @property
-    def own_page(self) -> bool:
-        return self.by is None
-
-
-@dataclass(frozen=True)
-class PetitionRecord:
-    """What the cache holds for one petition: its data, and what is known of the fetch."""
-
-    status: str  # "ok"; "missing" (404: last copy kept); "removed" (410: never asked again)
-    data: PetitionData | None  # None: removed, or the cached copy is unusable
-    fetched_at: dt.datetime | None  # when the data was fetched; None: not recorded
-    status_since: dt.datetime | None  # when it went missing or was removed
-    history: tuple[HistoryPoint, ...] = ()
-    reading: PageReading | None = None  # set when the figures were read from a page
-
-    @property
-    def saved_copy(self) -> bool:
-        """Tell whether the data is an API response saved at a time that was not recorded."""
-        return self.reading is None and self.fetched_at is None and self.data is not None
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Everything a render needs: the manifest, write-ups, petition data and the build time."""
-
-    manifest: Manifest
-    documents: Mapping[str, Document]
-    petitions: Mapping[str, PetitionRecord]  # by source id; absent: nothing cached yet
-    about: str | None  # sanitised HTML of the about page's own text
-    built_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """One file of the built site: a relative POSIX path and its bytes."""
-
-    path: str
-    content: bytes
-
-    @functools.cached_property
-    def digest(self) -> str:
-        """The hash of its bytes, computed once (the guard and the writer both need it)."""
-        return content_hash(self.content)
-
-
-class KeptFile(OutputFile):
-    """A file the last build wrote into the output folder that this one would write the
-    same: its hash is known, and its bytes are read back from there only if needed (when
-    the folder must be written anew rather than updated)."""
-
-    folder: Path
-
-    def __init__(self, path: str, digest: str, folder: Path) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "folder", folder)
-        self.__dict__["digest"] = digest  # what the cached property would compute
-
-    @property
-    def content(self) -> bytes:
-        return Path(self.folder, *self.path.split("/")).read_bytes()
