@@ -70,7 +70,7 @@ def test_petition_figures_say_where_they_come_from() -> None:
     assert petitions["petition-100002"]["signatures"] == 13960
     assert petitions["petition-100002"]["figure_date"] == "2026-02-06T09:05:00+00:00"
     assert petitions["petition-100002"]["thresholds"][0] == {
-        "label": "Government response", "count": 10000, "reached_at": "2026-01-20T12:30:00+00:00"
+        "kind": "response", "count": 10000, "reached_at": "2026-01-20T12:30:00+00:00"
     }  # fmt: skip
     assert petitions["hand-recorded-petition"]["figure_date"] == "2026-02-01"  # when seen
     removed = petitions["petition-100006"]

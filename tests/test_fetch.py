@@ -165,7 +165,7 @@ def test_the_site_builds_from_what_was_fetched(
     build_digest(digest, out, report=report)
     assert report.count(Severity.ERROR) == 0
     page = (out / "sources" / "uk-closed" / "index.html").read_text()
-    assert "<dd>Closed</dd>" in page and "<dd>214,387</dd>" in page
+    assert "<dd>Closed to signatures</dd>" in page and "<dd>214,387</dd>" in page
     assert "Where the signatures come from" in page and "Member 11 MP" in page
     assert "ten with most signatures, of 12" in page
     senedd = (out / "sources" / "senedd-open" / "index.html").read_text()

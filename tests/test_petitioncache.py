@@ -11,7 +11,7 @@ import pytest
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
 from research_digest.model.manifest import Manifest
-from research_digest.model.petitions import PageReading
+from research_digest.model.petitions import MILESTONES, PageReading
 from research_digest.petitions.cache import cache_path, load_petition_data, parse_entry
 
 
@@ -126,7 +126,7 @@ PAGE = {
         "state": "closed",
         "signature_count": 398,
     },
-    "dates": [{"label": "Closed: the last day it was open", "date": "2026-01-31"}],
+    "dates": [{"milestone": "closed", "date": "2026-01-31"}],
 }
 
 
@@ -151,11 +151,9 @@ def test_figures_read_from_a_page_are_read_as_the_api_is(test_digest: Path) -> N
     )  # fmt: skip
     data = record.data
     assert data is not None
-    assert (data.state, data.state_label, data.signature_count) == ("closed", "Closed", 398)
+    assert (data.state, data.signature_count) == ("closed", 398)
     assert data.additional_details == "More details.\n\nOn two paragraphs."
-    assert [(m.label, m.when) for m in data.milestones] == [
-        ("Closed: the last day it was open", dt.date(2026, 1, 31))
-    ]
+    assert [(m.code, m.when) for m in data.milestones] == [("closed", dt.date(2026, 1, 31))]
     assert [(t.count, t.reached_at) for t in data.thresholds] == [(10_000, None), (100_000, None)]
     assert (record.fetched_at, record.saved_copy) == (None, False)
 
@@ -182,8 +180,10 @@ def test_a_page_that_shows_no_count_gives_none(test_digest: Path) -> None:
         ({"seen": None}, "page.seen is None, expected a date (YYYY-MM-DD)"),
         ({"as_of": "2026-02-30"}, "page.as_of is '2026-02-30', expected a date (YYYY-MM-DD)"),
         ({"shows": {}}, "page.shows is not a JSON object of the figures the page shows"),
-        ({"dates": [{"date": "2026-01-01"}]}, "page.dates is not a list of {label, date}"),
-        ({"dates": [{"label": "x", "date": "soon"}]},
+        ({"dates": ["2026-01-01"]}, "page.dates is not a list of {milestone, date}"),
+        ({"dates": [{"label": "Closed", "date": "2026-01-01"}]},
+         "page.dates[].milestone is None, expected one of " + ", ".join(MILESTONES)),
+        ({"dates": [{"milestone": "closed", "date": "soon"}]},
          "page.dates[].date is 'soon', expected a date (YYYY-MM-DD)"),
         ({"shows": {"state": "closed"}}, "action is None, expected text"),
         ({"shows": {"action": "A", "state": "pending", "signature_count": 1}},

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import posixpath
 import re
 import shutil
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from research_digest.diagnostics import Report
 from research_digest.errors import UserError
 from research_digest.model.digest import Digest
+from research_digest.model.petitions import MILESTONES, THRESHOLDS, Milestone
+from research_digest.petitions.platforms import PLATFORMS
 from research_digest.site.pages import site_pages
 from research_digest.site.render import THEME, load_theme, relative_url, render_pages
+from research_digest.site.views import petition_views
 from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest
 
 
@@ -151,7 +157,7 @@ def test_a_petition_read_from_its_page_says_so_with_its_whole_text(tmp_path: Pat
                  "shows": {"action": "Read from its page", "background": "The <b>case</b>.",
                            "additional_details": "First detail.\n\nSecond detail.",
                            "state": "closed", "signature_count": 398},
-                 "dates": [{"label": "Closed: the last day it was open",
+                 "dates": [{"milestone": "closed",
                             "date": "2026-01-31"}]},
     }))  # fmt: skip
     theme = load_theme(TEMPLATES, Report())
@@ -167,7 +173,7 @@ def test_a_petition_read_from_its_page_says_so_with_its_whole_text(tmp_path: Pat
     assert "<p>The &lt;b&gt;case&lt;/b&gt;.</p>" in page
     assert "<summary>More details</summary>\n<p>First detail.</p>\n<p>Second detail.</p>" in page
     assert "the petition's own page</a>" in page and "398" in page
-    assert '<time datetime="2026-01-31">31 January 2026</time>: Closed: the last day' in page
+    assert '<time datetime="2026-01-31">31 January 2026</time>: Closed to signatures' in page
     assert re.search(r"Government response: 398 of\s+10,000 signatures \(4\.0%\)", page)
     table = files["petitions/index.html"]
     assert ("read from its page, as of 31 January 2026 (the count is final: it has closed)"
@@ -245,3 +251,92 @@ def test_a_figure_reported_by_someone_else_is_never_shown_as_seen(tmp_path: Path
     table = files["petitions/index.html"]
     assert "as reported by A newspaper, 1 February 2026" in table
     assert "recorded by hand, 1 February 2026" not in table
+
+
+DAY = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def words() -> Any:
+    """The default theme's words for petition data, as a module of macros."""
+    theme = load_theme(TEMPLATES, Report())
+    assert theme is not None
+    return theme.environment.get_template("_petition_words.html").module
+
+
+def test_the_theme_words_every_code_an_adapter_gives() -> None:
+    text = (THEME / "_petition_words.html").read_text()
+    for code in (*MILESTONES, *THRESHOLDS):
+        assert f'"{code}"' in text, code
+    for platform in PLATFORMS.values():
+        for state in getattr(sys.modules[type(platform).__module__], "STATES", ()):
+            assert f'"{state}"' in text, (platform.id, state)
+
+
+@pytest.mark.parametrize(
+    ("platform", "milestone", "expected"),
+    [
+        ("uk-parliament", Milestone("response-threshold", DAY, 10_000),
+         "Reached 10,000 signatures: the Government must respond"),
+        ("uk-parliament", Milestone("debate-scheduled", DAY, on=dt.date(2025, 6, 9)),
+         "A debate was scheduled for 9 June 2025"),
+        ("uk-parliament", Milestone("debate-scheduled", DAY), "A debate was scheduled"),
+        ("uk-parliament", Milestone("debated", DAY), "Debated in Parliament"),
+        ("senedd", Milestone("debated", DAY), "Debated in the Senedd"),
+        ("scottish-parliament", Milestone("debated", DAY), "Debated in the Scottish Parliament"),
+        ("senedd", Milestone("closed", DAY), "Closed to signatures"),
+        ("other", Milestone("a-new-step", DAY), "A new step"),  # a code the theme does not know
+    ],
+)  # fmt: skip
+def test_milestones_are_worded_by_the_theme(
+    platform: str, milestone: Milestone, expected: str
+) -> None:
+    assert str(words().milestone(milestone, PLATFORMS[platform])).strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("platform", "state", "expected"),
+    [
+        ("uk-parliament", "closed", "Closed to signatures"),
+        ("senedd", "completed", "Completed"),
+        ("scottish-parliament", "completed", "Closed"),
+        ("scottish-parliament", "under_consideration", "Under consideration"),
+        ("uk-parliament", "a_new_state", "A new state"),
+    ],
+)
+def test_states_are_worded_by_the_theme(platform: str, state: str, expected: str) -> None:
+    assert str(words().state(state, PLATFORMS[platform])).strip() == expected
+
+
+def test_a_petitions_status_says_where_its_data_stands() -> None:
+    d = digest()
+    found = {v.source.id: str(words().status(v)).strip()
+             for v in petition_views(d, d.manifest.sources)}  # fmt: skip
+    assert found == {
+        "petition-100003": "Closed to signatures",
+        "petition-100005": "Closed to signatures (no longer found)",
+        "petition-100002": "Open",
+        "hand-recorded-petition": "Recorded by hand",
+        "senedd-closed": "Closed to signatures",
+        "scottish-petition": "Under consideration",
+        "undated-other-petition": "Recorded by hand",
+        "petition-100001": "Rejected",
+        "petition-100004": "Awaiting data",
+        "petition-100006": "Removed by the platform",
+    }
+
+
+def test_a_digest_words_petition_data_its_own_way_by_overriding_one_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "_petition_words.html").write_text(
+        "{% macro state(code, platform) %}État : {{ code }}{% endmacro %}\n"
+        "{% macro status(petition) %}—{% endmacro %}\n"
+        "{% macro milestone(m, platform) %}Étape {{ m.code }}{% endmacro %}\n"
+        "{% macro threshold(t, platform) %}Seuil {{ t.code }}{% endmacro %}\n"
+    )
+    theme = load_theme(tmp_path, Report())
+    assert theme is not None
+    pages = {f.path: f.content.decode() for f in render_pages(digest(), theme)}
+    page = pages["sources/petition-100003/index.html"]
+    assert "<dd>État : closed</dd>" in page and "Étape created" in page
+    assert "Seuil response" in page

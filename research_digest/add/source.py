@@ -205,9 +205,8 @@ def _add_fetched_petition(
     title = data.action
     text = " ".join(p for p in (data.action, data.background) if p)
     entry_topics = tuple(topics) or suggest_topics(text, manifest.topics, prefer="petitions")
-    opened = next((m.when for m in data.milestones if m.label.startswith(
-        ("Opened", "Published"))), None)  # fmt: skip
-    created = next((m.when for m in data.milestones if m.label == "Created"), None)
+    opened = next((m.when for m in data.milestones if m.code in ("opened", "published")), None)
+    created = next((m.when for m in data.milestones if m.code == "created"), None)
     when = opened or created
     entry: dict[str, FieldValue] = {
         "id": new_id,

@@ -30,19 +30,49 @@ class Debate:
     links: tuple[tuple[str, str], ...]  # (label, https URL)
 
 
+# The steps of a petition's life an adapter reports, as codes: the theme words them
+# (_petition_words.html), so that a digest can say them in its own language.
+MILESTONES = (
+    "created",  # its creator started it
+    "sponsored",  # supported by its first sponsors and sent for checking
+    "opened",  # opened for signatures
+    "published",  # published (Scottish Parliament: the committee then considers it)
+    "rejected",
+    "response-threshold",  # count: signatures at which the Government must respond
+    "responded",  # the Government responded
+    "referral-threshold",  # count: signatures at which the Petitions Committee considers it
+    "referred",  # referred to the Petitions Committee
+    "under-consideration",  # the committee began considering it
+    "debate-threshold",  # count: signatures at which it is considered for a debate
+    "debate-scheduled",  # on: the day of the debate, when the platform gives it
+    "debated",
+    "not-debated",  # the committee decided not to debate it, and recorded why
+    "closed",  # closed to signatures
+    "completed",  # the committee finished considering it
+)
+THRESHOLDS = (
+    "response",  # the Government must respond
+    "referral",  # the Petitions Committee considers it
+    "debate",  # it is considered for a debate
+)
+
+
 @dataclass(frozen=True)
 class Milestone:
-    """A dated step in a petition's life: created, opened, response threshold..."""
+    """A dated step in a petition's life (a code of MILESTONES), with the figure or day
+    some steps carry."""
 
-    label: str
+    code: str
     when: dt.datetime | dt.date
+    count: int | None = None  # for a threshold reached: the threshold
+    on: dt.date | None = None  # for a debate scheduled: the day of the debate
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """A signature count that triggers something (a response, a debate)."""
+    """A signature count that triggers something (a code of THRESHOLDS)."""
 
-    label: str
+    code: str
     count: int
     reached_at: dt.datetime | None
 
@@ -68,7 +98,6 @@ class PetitionData:
     background: str | None
     additional_details: str | None
     state: str  # as the platform says it: open, closed, rejected, completed...
-    state_label: str  # for readers: "Open", "Under consideration"...
     signature_count: int | None  # None only in figures read from a page that shows none
     milestones: tuple[Milestone, ...]
     thresholds: tuple[Threshold, ...]  # empty where the platform has none

@@ -22,7 +22,7 @@ the API's names, and the page's date; the first fetch replaces them::
              "seen": "2026-12-02", "as_of": "2026-05-14" or null,
              "as_of_label": "the day it closed, as its page gives it" or null,
              "shows": {"action": ..., "state": "closed", "signature_count": 398, ...},
-             "dates": [{"label": "Opened for signatures", "date": "2025-11-14"}, ...]}
+             "dates": [{"milestone": "opened", "date": "2025-11-14"}, ...]}
 
 ``status`` is "ok"; "missing" (the platform answered 404: the last copy is
 kept); or "removed" (410: the copy is dropped and the petition is never asked
@@ -48,6 +48,7 @@ from research_digest.diagnostics import Location, Report, Severity, display_path
 from research_digest.files import Refused, atomic_write, read_input, read_text
 from research_digest.model.manifest import Manifest, Source
 from research_digest.model.petitions import (
+    MILESTONES,
     HistoryPoint,
     Milestone,
     PageReading,
@@ -69,7 +70,7 @@ class PageCopy:
 
     reading: PageReading
     shows: dict[str, object]  # attributes as the API names them: action, state...
-    dates: tuple[tuple[str, dt.date], ...]  # (what happened, the day the page gives)
+    dates: tuple[tuple[str, dt.date], ...]  # (a code of MILESTONES, the day the page gives)
 
     def to_json(self) -> dict[str, object]:
         reading = self.reading
@@ -80,7 +81,7 @@ class PageCopy:
             "as_of": reading.as_of.isoformat() if reading.as_of else None,
             "as_of_label": reading.as_of_label,
             "shows": self.shows,
-            "dates": [{"label": label, "date": day.isoformat()} for label, day in self.dates],
+            "dates": [{"milestone": code, "date": day.isoformat()} for code, day in self.dates],
         }
 
 
@@ -186,14 +187,16 @@ def _read_page(block: object) -> PageCopy:
     if not isinstance(shows, dict) or not shows:
         raise DataError("page.shows is not a JSON object of the figures the page shows")
     dates = block.get("dates", [])
-    if not isinstance(dates, list) or not all(
-        isinstance(d, dict) and isinstance(d.get("label"), str) for d in dates
-    ):
-        raise DataError("page.dates is not a list of {label, date}")
+    if not isinstance(dates, list) or not all(isinstance(d, dict) for d in dates):
+        raise DataError("page.dates is not a list of {milestone, date}")
+    for d in dates:
+        if d.get("milestone") not in MILESTONES:
+            raise DataError(f"page.dates[].milestone is {d.get('milestone')!r}, expected one of "
+                            f"{', '.join(MILESTONES)}")  # fmt: skip
     seen = _read_date(block.get("seen"), "page.seen")
     as_of = None if block.get("as_of") is None else _read_date(block["as_of"], "page.as_of")
     reading = PageReading(url, by, seen, as_of, label)
-    found = tuple((d["label"], _read_date(d.get("date"), "page.dates[].date")) for d in dates)
+    found = tuple((d["milestone"], _read_date(d.get("date"), "page.dates[].date")) for d in dates)
     return PageCopy(reading, shows, found)
 
 
@@ -215,7 +218,7 @@ def page_data(platform: Platform, number: int, copy: PageCopy) -> PetitionData:
     return replace(
         data,
         signature_count=data.signature_count if counted else None,
-        milestones=tuple(Milestone(label, day) for label, day in copy.dates),
+        milestones=tuple(Milestone(code, day) for code, day in copy.dates),
     )
 
 

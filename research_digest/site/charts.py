@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from research_digest.model.petitions import HistoryPoint, Threshold
+from research_digest.model.petitions import HistoryPoint
 from research_digest.textformat import count, number
 
 WIDTH, HEIGHT = 640, 260
@@ -24,15 +24,18 @@ THRESHOLD_SHOWN_UP_TO = 1.5  # a threshold far above the counts would flatten th
 
 
 def history_chart(
-    points: Sequence[HistoryPoint], *, ident: str, thresholds: Sequence[Threshold] = ()
+    points: Sequence[HistoryPoint], *, ident: str, thresholds: Sequence[tuple[str, int]] = ()
 ) -> Markup | None:
-    """Draw the signature count over time; None with fewer than two points."""
+    """Draw the signature count over time, with a line at each threshold (its label, in
+    words or Markup, and its count) near enough to be seen; None with fewer than two
+    points."""
     if len(points) < 2:
         return None
     points = sorted(points, key=lambda p: p.time)
     highest = max(p.signatures for p in points)
-    shown = [t for t in thresholds if t.count <= max(highest, 1) * THRESHOLD_SHOWN_UP_TO]
-    top, step = _scale(max([highest, *(t.count for t in shown)]))
+    shown = [(label, count) for label, count in thresholds
+             if count <= max(highest, 1) * THRESHOLD_SHOWN_UP_TO]  # fmt: skip
+    top, step = _scale(max([highest, *(count for _, count in shown)]))
     start, end = points[0].time, points[-1].time
     span = max((end - start).total_seconds(), 1.0)
 
@@ -53,12 +56,10 @@ def history_chart(
     for tick in range(0, top + 1, step):
         parts.append(_line("grid", LEFT, y(tick), WIDTH - RIGHT, y(tick)))
         parts.append(_text("tick", LEFT - 8, y(tick) + 4, f"{tick:,}", anchor="end"))
-    for threshold in shown:
-        parts.append(
-            _line("threshold", LEFT, y(threshold.count), WIDTH - RIGHT, y(threshold.count))
-        )
-        label = f"{threshold.label}: {threshold.count:,}"
-        parts.append(_text("threshold-label", LEFT + 6, y(threshold.count) - 6, label))
+    for label, at in shown:
+        parts.append(_line("threshold", LEFT, y(at), WIDTH - RIGHT, y(at)))
+        text = Markup("{}: {}").format(label, f"{at:,}")
+        parts.append(_text("threshold-label", LEFT + 6, y(at) - 6, text))
     parts.append(_line("axis", LEFT, y(0), WIDTH - RIGHT, y(0)))
     for moment, anchor in ((start, "start"), (end, "end")):
         parts.append(_text("tick", x(moment), HEIGHT - BOTTOM + 20, _day(moment), anchor=anchor))
@@ -90,7 +91,8 @@ def _scale(highest: int) -> tuple[int, int]:
         return 4, 1
     raw = highest / 4
     magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    nice = (1, 2, 2.5, 5, 10) if magnitude >= 10 else (1, 2, 5, 10)  # steps stay whole
+    step = next(m * magnitude for m in nice if m * magnitude >= raw)
     step = max(int(step), 1)
     return step * math.ceil(highest / step), step
 

@@ -144,7 +144,7 @@ def _record(digest: Digest, source: Source) -> dict[str, Any]:
             "reported_by": reading.by if reading else recorded.reported_by if recorded else None,
             "thresholds": [
                 {
-                    "label": t.label,
+                    "kind": t.code,
                     "count": t.count,
                     "reached_at": t.reached_at.isoformat() if t.reached_at else None,
                 }

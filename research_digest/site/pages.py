@@ -17,7 +17,7 @@ from typing import Any, Literal
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Source, Topic
 from research_digest.model.outputs import OutputFile
-from research_digest.site import charts, citations, views
+from research_digest.site import citations, views
 from research_digest.site.dataexport import data_schema, export
 
 # How a page links to others: relative (../topics/), from the site's root path
@@ -231,10 +231,6 @@ def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
 def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
     m = digest.manifest
     petition = views.petition_view(source, digest)
-    chart = None
-    if petition and petition.record and petition.data:
-        chart = charts.history_chart(petition.record.history, ident="history",
-                                     thresholds=petition.data.thresholds)  # fmt: skip
     archive = None
     if source.url:
         archive = WAYBACK.format(stamp=source.added.strftime("%Y%m%d"), url=source.url)
@@ -246,7 +242,6 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
                     "related": related,
                     "note": views.content_note(source, m),
                     "petition": petition,
-                    "chart": chart,
                     "authors": citations.author_list(source.authors),
                     "citation": citations.formatted(source, m.site),
                     "archive": archive,

@@ -167,7 +167,7 @@ def entries(digest: Digest) -> list[Entry]:
         document = digest.documents.get(source.id)
         topics = topics_of(source, manifest)
         record = digest.petitions.get(source.id)
-        state = record.data.state_label if record and record.data else ""  # as its page says
+        state = record.data.state.replace("_", " ").capitalize() if record and record.data else ""
         found.append(Entry(
             f"sources/{source.id}/", source.title, source.kind_label,
             human_date(source.published) if source.published else "",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Licence, Manifest, PartialDate, Source, Topic
-from research_digest.model.petitions import PetitionData, PetitionRecord, Threshold
+from research_digest.model.petitions import Milestone, PetitionData, PetitionRecord, Threshold
 from research_digest.petitions.platforms import PLATFORMS, Platform
 from research_digest.petitions.platforms.epetitions import EPetitionsPlatform
 from research_digest.textformat import age, human_date
@@ -265,19 +265,6 @@ class PetitionView:
         return recorded.signatures if recorded else None
 
     @property
-    def state(self) -> str:
-        if self.record and self.record.status == "removed":
-            return "Removed by the platform"
-        if self.data:
-            missing = self.record is not None and self.record.status == "missing"
-            return self.data.state_label + (" (no longer found)" if missing else "")
-        if self.record and self.record.status == "missing":
-            return "Not found on the platform"
-        if self.source.petition and self.source.petition.recorded:
-            return "Recorded by hand"
-        return "Awaiting data"
-
-    @property
     def progress(self) -> list[Progress]:
         data = self.data
         if not data or data.state == "rejected" or data.signature_count is None:
@@ -324,7 +311,7 @@ class PetitionView:
         recorded = self.source.petition.recorded if self.source.petition else None
         if record is None or data is None:
             if record is not None:
-                return "none: " + self.state.lower()
+                return "none: " + NO_DATA.get(record.status, "the cached copy cannot be used")
             if recorded is not None and recorded.reported_by is not None:
                 when = human_date(recorded.seen, "date not recorded")
                 return f"as reported by {recorded.reported_by}, {when}"
@@ -374,6 +361,7 @@ class PetitionView:
 
 
 SETTLED_STATES = ("rejected", "completed")  # states a petition never leaves
+NO_DATA = {"removed": "removed by the platform", "missing": "not found on the platform"}
 FINAL = {
     "rejected": " (final: it was rejected)",
     "completed": " (final: the committee has finished with it)",
@@ -488,8 +476,15 @@ class Moment:
     """One line of a timeline: a source published, or a step in a petition's life."""
 
     when: PartialDate
-    what: str  # "Article", "Petition: reached 10,000 signatures"...
     source: Source
+    what: str = ""  # a source published: its kind ("Article")
+    milestone: Milestone | None = None  # a step of a petition: the theme words it
+    platform: Platform | None = None  # the petition's platform
+    step: int = -1  # the step's place among the petition's steps
+
+    @property
+    def order(self) -> tuple[tuple[int, int, int], str, int, str]:
+        return self.when.order(), self.source.id, self.step, self.what
 
 
 @dataclass(frozen=True)
@@ -512,15 +507,16 @@ def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], l
     for source in sources:
         view = petition_view(source, digest)
         steps = [
-            Moment(PartialDate.of(_date_of(step.when)), f"Petition: {step.label}", source)
-            for step in (view.data.milestones if view and view.data else ())
-        ]
+            Moment(PartialDate.of(_date_of(step.when)), source, milestone=step,
+                   platform=view.platform, step=n)
+            for n, step in enumerate(view.data.milestones)
+        ] if view and view.data else []  # fmt: skip
         moments += steps
         if source.published is None:
             undated.append(source)
         elif all(step.when != source.published for step in steps):  # else a step says it
-            moments.append(Moment(source.published, source.kind_label, source))
-    moments.sort(key=lambda m: (m.when.order(), m.source.id, m.what))
+            moments.append(Moment(source.published, source, source.kind_label))
+    moments.sort(key=lambda m: m.order)
     periods: dict[tuple[int, int | None], list[Moment]] = {}
     for moment in moments:
         periods.setdefault((moment.when.year, moment.when.month), []).append(moment)

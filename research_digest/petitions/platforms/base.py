@@ -18,6 +18,7 @@ class Platform:
     host: str | None = None  # the API's host: only https requests to it are made
     licence: Licence | None = None  # the licence the platform publishes its data under
     rejection_reasons: Mapping[str, str] = {}  # rejection code -> what it means, for readers
+    legislature: str | None = None  # who debates its petitions: "Parliament", "the Senedd"
 
     def __init__(self, platform_id: str, name: str) -> None:
         self.id = platform_id

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from research_digest.model.petitions import Debate, Milestone, Rejection, Tally
 from research_digest.petitions.platforms import _json as j
 from research_digest.petitions.platforms._json import Block, DataError
 from research_digest.petitions.platforms.base import Platform
+
+# A step of a petition's life: its code (MILESTONES), when (None: it has not happened),
+# and the threshold's count or the debate's day some steps carry.
+Step = (tuple[str, dt.datetime | dt.date | None]
+        | tuple[str, dt.datetime | dt.date | None, int | None]
+        | tuple[str, dt.datetime | dt.date | None, int | None, dt.date | None])  # fmt: skip
 
 
 class EPetitionsPlatform(Platform):
@@ -78,12 +84,12 @@ def envelope(document: object, types: tuple[str, ...], key: str, expected: objec
     return data
 
 
-def state(attributes: Block, key: str, labels: dict[str, str]) -> tuple[str, str]:
-    """The petition's state and its label for readers; refuse a state not in labels."""
+def state(attributes: Block, key: str, states: Sequence[str]) -> str:
+    """The petition's state; refuse one not among states (the theme words each)."""
     value = j.text(attributes, key)
-    if value not in labels:
-        raise DataError(f"attributes.{key} is {value!r}, expected {', '.join(labels)}")
-    return value, labels[value]
+    if value not in states:
+        raise DataError(f"attributes.{key} is {value!r}, expected {', '.join(states)}")
+    return value
 
 
 def signature_count(attributes: Block) -> int:
@@ -125,9 +131,9 @@ def tallies(attributes: Block, key: str, detail: str | None = None) -> tuple[Tal
     return tuple(sorted(found, key=lambda t: (-t.count, t.name)))
 
 
-def milestones(steps: Iterable[tuple[str, dt.datetime | dt.date | None]]) -> tuple[Milestone, ...]:
+def milestones(steps: Iterable[Step]) -> tuple[Milestone, ...]:
     """The dated steps that happened, in order (a day before a time on the same day)."""
-    happened = [Milestone(label, when) for label, when in steps if when is not None]
+    happened = [Milestone(code, when, *more) for code, when, *more in steps if when is not None]
     return tuple(sorted(happened, key=_order))
 
 

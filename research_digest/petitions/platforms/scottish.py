@@ -14,18 +14,13 @@ from research_digest.model.petitions import PetitionData
 from research_digest.petitions.platforms import _json as j
 from research_digest.petitions.platforms import epetitions
 
-STATES = {
-    "under_consideration": "Under consideration",
-    "open": "Open",
-    "closed": "Closed",
-    "completed": "Closed",
-    "rejected": "Rejected",
-}
+STATES = ("under_consideration", "open", "closed", "completed", "rejected")
 
 
 class ScottishParliament(epetitions.EPetitionsPlatform):
     host = "petitions.parliament.scot"
     identity_key = "pe_number"
+    legislature = "the Scottish Parliament"
 
     def label(self, number: int) -> str:
         return f"PE{number:04d}"
@@ -33,15 +28,15 @@ class ScottishParliament(epetitions.EPetitionsPlatform):
     def parse(self, document: object, number: int) -> PetitionData:
         data = epetitions.envelope(document, ("petition",), self.identity_key, self.label(number))
         a = data["attributes"]
-        state, label = epetitions.state(a, "status", STATES)
+        state = epetitions.state(a, "status", STATES)
         debate = epetitions.debate(a.get("debate"))
-        steps = [
-            ("Created", j.time(a, "created_at")),
-            ("Published", j.time(a, "opened_at")),
-            ("Rejected", j.time(a, "rejected_at")),
-            ("Under consideration by the committee", j.time(a, "under_consideration_at")),
-            ("Debated in the Scottish Parliament", debate.debated_on if debate else None),
-            ("Closed: the committee finished considering it", j.time(a, "closed_at")),
+        steps: list[epetitions.Step] = [
+            ("created", j.time(a, "created_at")),
+            ("published", j.time(a, "opened_at")),
+            ("rejected", j.time(a, "rejected_at")),
+            ("under-consideration", j.time(a, "under_consideration_at")),
+            ("debated", debate.debated_on if debate else None),
+            ("completed", j.time(a, "closed_at")),  # closed: the committee has finished
         ]
         return PetitionData(
             platform="scottish-parliament",
@@ -52,7 +47,6 @@ class ScottishParliament(epetitions.EPetitionsPlatform):
             background=j.optional_text(a, "summary"),
             additional_details=j.optional_text(a, "background_information"),
             state=state,
-            state_label=label,
             signature_count=epetitions.signature_count(a),
             milestones=epetitions.milestones(steps),
             thresholds=(),

@@ -16,12 +16,7 @@ from research_digest.petitions.platforms import epetitions
 
 REFERRAL_THRESHOLD = 250  # the software's defaults, used when a petition carries none
 DEBATE_THRESHOLD = 5_000
-STATES = {
-    "open": "Open",
-    "closed": "Closed to signatures",
-    "completed": "Completed",
-    "rejected": "Rejected",
-}
+STATES = ("open", "closed", "completed", "rejected")
 
 
 REJECTION_REASONS = {
@@ -38,32 +33,32 @@ REJECTION_REASONS = {
 class Senedd(epetitions.EPetitionsPlatform):
     host = "petitions.senedd.wales"
     rejection_reasons = REJECTION_REASONS
+    legislature = "the Senedd"
 
     def parse(self, document: object, number: int) -> PetitionData:
         data = epetitions.envelope(document, ("petition",), "id", number)
         a = data["attributes"]
-        state, label = epetitions.state(a, "state", STATES)
+        state = epetitions.state(a, "state", STATES)
         referral = j.optional_positive(a, "threshold_for_referral", REFERRAL_THRESHOLD)
         debate_count = j.optional_positive(a, "threshold_for_debate", DEBATE_THRESHOLD)
         referral_at = j.time(a, "referral_threshold_reached_at")
         debate_at = j.time(a, "debate_threshold_reached_at")
         debate = epetitions.debate(a.get("debate"))
         closed_at = j.time(a, "closed_at")  # an open petition's deadline
-        steps = [
-            ("Created", j.time(a, "created_at")),
-            ("Supported by its first sponsors and sent for checking",
-             j.time(a, "moderation_threshold_reached_at")),
-            ("Opened for signatures", j.time(a, "opened_at")),
-            ("Rejected", j.time(a, "rejected_at")),
-            (f"Reached {referral:,} signatures: to be considered by the Petitions Committee",
-             referral_at),
-            ("Referred to the Petitions Committee", j.time(a, "referred_at")),
-            (f"Reached {debate_count:,} signatures: considered for a debate", debate_at),
-            ("Debate scheduled", j.date(a, "scheduled_debate_date")
-             if not (debate and debate.debated_on) else None),
-            ("Debated in the Senedd", debate.debated_on if debate else None),
-            ("Closed to signatures", closed_at if state != "open" else None),
-            ("Completed: the committee finished considering it", j.time(a, "completed_at")),
+        scheduled_for = j.date(a, "scheduled_debate_date")
+        steps: list[epetitions.Step] = [
+            ("created", j.time(a, "created_at")),
+            ("sponsored", j.time(a, "moderation_threshold_reached_at")),
+            ("opened", j.time(a, "opened_at")),
+            ("rejected", j.time(a, "rejected_at")),
+            ("referral-threshold", referral_at, referral),
+            ("referred", j.time(a, "referred_at")),
+            ("debate-threshold", debate_at, debate_count),
+            ("debate-scheduled", scheduled_for if not (debate and debate.debated_on) else None,
+             None, scheduled_for),
+            ("debated", debate.debated_on if debate else None),
+            ("closed", closed_at if state != "open" else None),
+            ("completed", j.time(a, "completed_at")),
         ]  # fmt: skip
         return PetitionData(
             platform="senedd",
@@ -74,12 +69,11 @@ class Senedd(epetitions.EPetitionsPlatform):
             background=j.optional_text(a, "background"),
             additional_details=j.optional_text(a, "additional_details"),
             state=state,
-            state_label=label,
             signature_count=epetitions.signature_count(a),
             milestones=epetitions.milestones(steps),
             thresholds=(
-                Threshold("Considered by the Petitions Committee", referral, referral_at),
-                Threshold("Considered for a debate in the Senedd", debate_count, debate_at),
+                Threshold("referral", referral, referral_at),
+                Threshold("debate", debate_count, debate_at),
             ),
             rejection=epetitions.rejection(a.get("rejection")),
             government_response=None,
