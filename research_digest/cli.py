@@ -18,7 +18,6 @@ from research_digest import __version__
 from research_digest import commands as handlers
 from research_digest.parallel import available_jobs
 
-COMMANDS = ("build", "check", "fetch", "add", "serve", "new")
 DEFAULT_COMMAND = "build"
 
 

@@ -25,7 +25,7 @@ from research_digest.timings import Timings
 # What only the other commands need (checks, HTTP, the server) is imported by each of them:
 # a build starts 0.1 s sooner, which a rebuild of one write-up notices.
 if TYPE_CHECKING:
-    from research_digest.add.source import Added
+    from research_digest.add.entry import Added
     from research_digest.petitions.fetch import Result
 
 
@@ -129,10 +129,8 @@ ADD_EXTRA = ("trafilatura", "lxml_html_clean", "courlan", "htmldate", "justext",
 def run_add(args: argparse.Namespace, err: TextIO) -> int:
     """Add a source and say what was read, what was not, and what to do next."""
     try:
-        from research_digest.add.source import (  # trafilatura loads slowly: only for 'add'
-            AddError,
-            add_source,
-        )
+        from research_digest.add.entry import AddError  # trafilatura loads slowly: only for 'add'
+        from research_digest.add.source import add_source
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] not in ADD_EXTRA:
             raise

@@ -321,7 +321,7 @@ def test_an_insert_that_would_not_validate_is_an_error_and_writes_nothing(
     def broken(text: str, entry: object) -> tuple[str, int]:
         return text + "  - id: [unclosed\n", 1
 
-    monkeypatch.setattr("research_digest.add.source.append_source", broken)
+    monkeypatch.setattr("research_digest.add.entry.append_source", broken)
     copy = tmp_path / "page.html"
     copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
     before = digest.read_bytes()
@@ -340,7 +340,7 @@ def test_an_insert_that_would_read_back_changed_is_an_error_and_writes_nothing(
     def lossy(text: str, entry: dict[str, FieldValue]) -> tuple[str, int]:
         return append_source(text, {**entry, "title": "Changed"})
 
-    monkeypatch.setattr("research_digest.add.source.append_source", lossy)
+    monkeypatch.setattr("research_digest.add.entry.append_source", lossy)
     copy = tmp_path / "page.html"
     copy.write_text(f"<html><head><title>Alpha</title></head><body>{BODY}</body></html>")
     before = digest.read_bytes()

@@ -33,6 +33,7 @@ ON_THE_NETWORK = {
     "research_digest.petitions.fetch",
     "research_digest.petitions.deadline",
     "research_digest.add.source",
+    "research_digest.add.petition",
     "research_digest.checks.externallinks",
     "research_digest.check",
 }

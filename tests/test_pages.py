@@ -12,8 +12,7 @@ import pytest
 
 from research_digest.cli import main
 from research_digest.diagnostics import Report
-from research_digest.model.manifest import PartialDate
-from research_digest.site import pages, views
+from research_digest.site import pages, timeline
 from tests.conftest import TEMPLATES, build_digest, load_digest, read_tree
 
 DIGEST = load_digest()
@@ -31,54 +30,6 @@ def test_every_kind_of_page_is_listed_once() -> None:
                      "petitions/", "data/", "search/", "about/", "404.html",
                      "sources/annual-report/"):  # fmt: skip
         assert expected in paths
-
-
-def test_the_timeline_groups_sources_and_petition_steps_by_month() -> None:
-    periods, undated = views.timeline(DIGEST, M.sources)
-    headings = [p.heading for p in periods]
-    assert headings[:3] == ["February 2025", "March 2025", "April 2025"]
-    # a date known only to the year or the month comes after the dated items of it
-    assert headings[6:9] == ["December 2025", "2025 (month not known)", "January 2026"]
-    assert headings[-1] == "June 2026"
-    assert [p.ident for p in periods][6:9] == ["2025-12", "2025", "2026-01"]
-    january = next(p for p in periods if p.ident == "2026-01")
-    last = january.moments[-1]  # known only to the month: after the days of the month
-    assert (last.when, last.what, last.source.id) == (PartialDate(2026, 1), "Article",
-                                                      "crlf-article")  # fmt: skip
-    whens = [m.when.order() for p in periods for m in p.moments]
-    assert whens == sorted(whens)
-    assert [s.id for s in undated] == sorted(s.id for s in undated)
-    assert "annual-report" not in [s.id for s in undated]
-
-
-def test_lists_put_a_date_known_to_the_month_after_that_months_dated_sources() -> None:
-    newest_first = [s.id for s in views.by_published(M.sources)][:4]
-    assert newest_first == [
-        "petition-100001",
-        "regulator-statement",
-        "petition-100002",
-        "crlf-article",
-    ]  # 7, 5 and 2 January 2026, then 'January 2026'
-
-
-def test_a_petition_step_on_its_published_day_is_not_listed_twice() -> None:
-    periods, _ = views.timeline(DIGEST, [M.source("petition-100002")])
-    lines = [(m.when.iso(), m.milestone.code if m.milestone else m.what)
-             for p in periods for m in p.moments]  # fmt: skip
-    assert ("2026-01-02", "opened") in lines
-    assert ("2026-01-02", "Petition") not in lines  # the step says it already
-    periods, _ = views.timeline(DIGEST, [M.source("regulator-statement")])
-    assert [(m.when.iso(), m.what) for p in periods for m in p.moments] == [
-        ("2026-01-05", "Statement")
-    ]
-
-
-def test_a_topic_timeline_holds_only_its_sources() -> None:
-    page = by_path()["topics/quiet/timeline/"]
-    ids = {m.source.id for p in page.context["periods"] for m in p.moments}
-    ids |= {s.id for s in page.context["undated"]}
-    assert ids == {s.id for s in M.sources_in("quiet")}
-    assert page.title == "Timeline: A quiet topic" and page.section == "topics"
 
 
 def test_archive_links_point_at_the_wayback_machine_on_the_day_added() -> None:
@@ -182,7 +133,7 @@ def test_long_lists_are_split_over_pages_linked_both_ways(
     linked from every page of it."""
     from bench.synthetic import write_digest
 
-    monkeypatch.setattr(views, "MOMENTS_PER_PAGE", 40)
+    monkeypatch.setattr(timeline, "MOMENTS_PER_PAGE", 40)
     manifest = write_digest(tmp_path / "d", 120, topics=3, petitions=0)
     report = Report()
     build_digest(manifest, tmp_path / "site", report=report)
@@ -198,10 +149,10 @@ def test_long_lists_are_split_over_pages_linked_both_ways(
     assert '<a href="./" aria-current="page">2</a>' in two
     assert 'href="page/2/" rel="next"' in site["index.html"].decode()
     last = max(p for p in pages if p.startswith("timeline/page/"))
-    timeline = site[last].decode()
+    last_page = site[last].decode()
     first_month = site["timeline/index.html"].decode().split('<h2 id="m', 1)[1].split('"', 1)[0]
-    assert f'href="../../#m{first_month}"' in timeline  # a month on the first page
-    assert 'rel="next"' not in timeline
+    assert f'href="../../#m{first_month}"' in last_page  # a month on the first page
+    assert 'rel="next"' not in last_page
     err = io.StringIO()  # every link between the pages leads somewhere
     main(["check", "--manifest", str(manifest), "--templates", str(TEMPLATES)], stderr=err)
     assert "which the site does not have" not in err.getvalue()

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from research_digest.add.source import petition_reference
+from research_digest.add.petition import petition_reference
 from research_digest.diagnostics import Report
 from research_digest.files import FORBIDDEN_CHARACTERS
 from research_digest.manifest.loader import load_manifest
@@ -32,7 +32,7 @@ from research_digest.petitions.fetch import (
     petitions_to_fetch,
 )
 from research_digest.petitions.platforms import PLATFORMS, DataError
-from research_digest.site import views
+from research_digest.site import petitionviews
 from tests import api_documents as api
 from tests.conftest import TEST_DIGEST
 from tests.digests import write_petition_digest
@@ -179,7 +179,7 @@ def test_real_rejected_uk_petitions(
     assert data.milestones[1].when.isoformat().startswith(sent_for_checking)
     details = data.rejection.details or ""
     assert "\r" not in details and details == details.strip()
-    pointed = views.pointed_petitions(data, {}, lambda source_id: source_id)
+    pointed = petitionviews.pointed_petitions(data, {}, lambda source_id: source_id)
     assert [p.number for p in pointed] == points_to
     assert all(p.url == f"https://petition.parliament.uk/petitions/{p.number}" for p in pointed)
 
@@ -191,7 +191,7 @@ def test_a_real_empty_moderators_note_is_no_note() -> None:
 
 def test_titles_of_the_petitions_a_real_rejection_points_to() -> None:
     data = UK.parse(real("uk-parliament/739487.json"), 739487)
-    pointed = views.pointed_petitions(data, {}, lambda source_id: "unused")
+    pointed = petitionviews.pointed_petitions(data, {}, lambda source_id: "unused")
     assert [(p.number, p.title) for p in pointed] == [
         (736690, "Require generative AI watermarks & ban using people\u2019s likeness without "
                  "consent"),
@@ -199,12 +199,14 @@ def test_titles_of_the_petitions_a_real_rejection_points_to() -> None:
                  "such"),
     ]  # fmt: skip
     data = UK.parse(real("uk-parliament/755725.json"), 755725)  # the address ends a sentence
-    assert [(p.number, p.title) for p in views.pointed_petitions(data, {}, str)] == [(739383, None)]
-    in_digest = {views._petition_address("https://petition.parliament.uk/petitions/736690"):
+    assert [(p.number, p.title) for p in petitionviews.pointed_petitions(data, {}, str)] == [
+        (739383, None)
+    ]
+    in_digest = {petitionviews._petition_address("https://petition.parliament.uk/petitions/736690"):
                  "petition-736690"}  # fmt: skip
     data = UK.parse(real("uk-parliament/746616.json"), 746616)
-    assert views.pointed_petitions(data, in_digest, lambda s: f"our {s}") == [
-        views.PointedPetition(736690, "https://petition.parliament.uk/petitions/736690",
+    assert petitionviews.pointed_petitions(data, in_digest, lambda s: f"our {s}") == [
+        petitionviews.PointedPetition(736690, "https://petition.parliament.uk/petitions/736690",
                               "our petition-736690", "petition-736690")
     ]  # fmt: skip
 

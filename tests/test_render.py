@@ -20,8 +20,8 @@ from research_digest.model.digest import Digest
 from research_digest.model.petitions import MILESTONES, THRESHOLDS, Milestone
 from research_digest.petitions.platforms import PLATFORMS
 from research_digest.site.pages import site_pages
+from research_digest.site.petitionviews import petition_views
 from research_digest.site.render import THEME, load_theme, relative_url, render_pages
-from research_digest.site.views import petition_views
 from tests.conftest import TEMPLATES, TEST_DIGEST, load_digest
 
 

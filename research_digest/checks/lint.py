@@ -34,8 +34,8 @@ from research_digest.diagnostics import Location, Report
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import PartialDate, Source
 from research_digest.site.documents import locate, markdown_to_html
+from research_digest.site.petitionviews import petition_view
 from research_digest.site.sanitize import is_relative_path, refused_links
-from research_digest.site.views import petition_view
 
 MIN_WORDS = 60
 MAX_WORDS = 1500

@@ -51,10 +51,6 @@ class PartialDate:
                 raise ValueError(f"{text!r} is not a real date: {name} {year} has {last} days")
         return cls(year, month, day)
 
-    @property
-    def is_full(self) -> bool:
-        return self.day is not None
-
     def iso(self) -> str:
         """Format as it was written: '2026-01-09', '2026-01' or '2026'."""
         text = f"{self.year:04d}"

@@ -22,7 +22,7 @@ from typing import Any
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Source
 from research_digest.site.citations import csl_name, page_url
-from research_digest.site.views import PetitionView, petition_view
+from research_digest.site.petitionviews import PetitionView, petition_view
 
 FORMAT = 1
 SCHEMA_FILE = "data.schema.json"

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Source, Topic
 from research_digest.model.outputs import OutputFile
-from research_digest.site import citations, views
+from research_digest.site import citations, petitionviews, timeline, views
 from research_digest.site.dataexport import data_schema, export
 
 # How a page links to others: relative (../topics/), from the site's root path
@@ -91,7 +91,7 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
             "latest": latest()[0][: views.LATEST_COUNT],
             "pager": pager,
             "last_added": views.last_added(every),
-            "petitions": views.petition_views(digest, every),
+            "petitions": petitionviews.petition_views(digest, every),
         }, section="home", updated=changed, json_ld=citations.json_ld(website))  # fmt: skip
 
     def topics() -> Page:
@@ -105,7 +105,7 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     def petitions() -> Page:
         return Page("petitions/", "petitions.html", "Petitions",
                     f"Every petition in {m.site.title}, with its signatures and state.",
-                    site_feeds, {"petitions": views.petition_views(digest, every)},
+                    site_feeds, {"petitions": petitionviews.petition_views(digest, every)},
                     section="petitions", updated=changed)  # fmt: skip
 
     def search() -> Page:
@@ -130,7 +130,7 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
         for number in range(1, len(views.in_pages(topic_sources, views.SOURCES_PER_PAGE)) + 1):
             plan.append((views.Pager(number, 0, f"topics/{topic.id}/").path(number),
                          functools.partial(topic_page, digest, topic, number)))  # fmt: skip
-        if views.has_timeline(m.sources_in(topic.id)):
+        if timeline.has_timeline(m.sources_in(topic.id)):
             plan += _timeline_plan(digest, topic)
     plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
     present = views.sections(m)
@@ -187,8 +187,8 @@ def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
                     "sources": listed[0],
                     "pager": pager,
                     "last_added": views.last_added(sources),
-                    "petitions": views.petition_views(digest, sources),
-                    "has_timeline": views.has_timeline(sources),
+                    "petitions": petitionviews.petition_views(digest, sources),
+                    "has_timeline": timeline.has_timeline(sources),
                 }, section="topics", updated=last_changed(digest, sources),
                 json_ld=citations.json_ld(collection))  # fmt: skip
 
@@ -196,8 +196,8 @@ def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
 def _timeline_plan(digest: Digest, topic: Topic | None) -> list[tuple[str, Callable[[], Page]]]:
     """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page."""
     sources = digest.manifest.sources_in(topic.id) if topic else digest.manifest.sources
-    periods, _ = views.timeline(digest, sources)
-    count = len(views.periods_in_pages(periods, views.MOMENTS_PER_PAGE))
+    periods, _ = timeline.timeline(digest, sources)
+    count = len(timeline.periods_in_pages(periods, timeline.MOMENTS_PER_PAGE))
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
     return [
         (views.Pager(n, count, base).path(n), functools.partial(timeline_page, digest, topic, n))
@@ -210,9 +210,9 @@ def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
     every month is listed, linked to the page it is on; undated sources, on the last."""
     m = digest.manifest
     sources = m.sources_in(topic.id) if topic else m.sources
-    periods, undated = views.timeline(digest, sources)
+    periods, undated = timeline.timeline(digest, sources)
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
-    pages = views.periods_in_pages(periods, views.MOMENTS_PER_PAGE)
+    pages = timeline.periods_in_pages(periods, timeline.MOMENTS_PER_PAGE)
     pager = views.Pager(number, len(pages), base)
     month_pages = {p.ident: pager.path(n) for n, page in enumerate(pages, 1) for p in page}
     title = f"Timeline: {topic.title}" if topic else "Timeline"
@@ -230,7 +230,7 @@ def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
 
 def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
     m = digest.manifest
-    petition = views.petition_view(source, digest)
+    petition = petitionviews.petition_view(source, digest)
     archive = None
     if source.url:
         archive = WAYBACK.format(stamp=source.added.strftime("%Y%m%d"), url=source.url)

@@ -27,7 +27,7 @@ from research_digest.model.digest import Digest
 from research_digest.model.outputs import OutputFile
 from research_digest.model.petitions import PetitionData
 from research_digest.parallel import map_forked
-from research_digest.site import charts, views
+from research_digest.site import charts, petitionviews, views
 from research_digest.site.pages import Page, page_plan
 from research_digest.site.sanitize import resolve_links
 
@@ -152,9 +152,9 @@ def render_pages(
         "manifest": digest.manifest,
         "topics": digest.manifest.topics,
         "built_at": digest.built_at,
-        "petition_addresses": views.petition_addresses(digest.manifest),
+        "petition_addresses": petitionviews.petition_addresses(digest.manifest),
         "sections": views.sections(digest.manifest),
-        "petition_licences": views.petition_licences(digest.manifest),
+        "petition_licences": petitionviews.petition_licences(digest.manifest),
     }
     made = map_forked(lambda n: _make(theme, plan[n], shared), len(plan), jobs=jobs,
                       at_least=PAGES_PER_JOB)  # fmt: skip
@@ -256,10 +256,10 @@ def _resolve(context: jinja2.runtime.Context, html: str) -> Markup:
 @jinja2.pass_context
 def _pointed_petitions(
     context: jinja2.runtime.Context, data: PetitionData
-) -> list[views.PointedPetition]:
+) -> list[petitionviews.PointedPetition]:
     """The petitions a rejection points to, with the digest's page of those it has."""
     manifest = context["manifest"]
-    return views.pointed_petitions(data, context["petition_addresses"],
+    return petitionviews.pointed_petitions(data, context["petition_addresses"],
                                    lambda source_id: manifest.source(source_id).title)  # fmt: skip
 
 
@@ -269,7 +269,7 @@ def _plain_text(context: jinja2.runtime.Context, text: str) -> Markup:
     addresses = context["petition_addresses"]
 
     def note(url: str) -> Markup | None:
-        source_id = views.our_petition_page(url, addresses)
+        source_id = petitionviews.our_petition_page(url, addresses)
         if source_id is None:
             return None
         href = _url(context, f"sources/{source_id}/")
