@@ -25,6 +25,7 @@ from research_digest.incremental import (
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Manifest
 from research_digest.model.outputs import KeptFile, OutputFile
+from research_digest.output.guard import check_templates
 from research_digest.output.sitewriter import MARKER, write_site
 from research_digest.petitions.cache import CACHE_DIR, load_petition_data
 from research_digest.site.documents import load_about, load_documents
@@ -207,6 +208,8 @@ def load_inputs(
             within=templates or manifest.root,
             required=templates is not None,
         )
+        if theme is not None:
+            check_templates(theme.folders, report)  # what they write: no media, no inline code
     if not keep_going or theme is None:
         stop_if_failed(report, strict)
     assert theme is not None

@@ -1,12 +1,19 @@
 """The last check before the site is written: no media, and nothing from another origin. Pure.
 
-Write-ups are sanitised and manifest text is escaped, so media could only
-reach a page from a template; this guard makes sure of it whatever the cause.
-The build fails if any page holds an image, media element, frame or object;
-loads a script, style or anything else from another origin; runs inline script
-or styles; or lacks the Content-Security-Policy that makes the browser refuse
-all of that too. Each problem is reported once, at the template that holds it
-where one does, with the pages it reached.
+Markup reaches a page from three places, each checked where it is made: the
+templates, read here when they load (check_templates: every element and attribute
+they write, with Jinja's expressions masked, and no expression where an
+attribute's name goes); the code that builds markup (charts, JSON-LD: by
+construction, and their tests); write-ups, through the sanitiser. What stays for
+the end is one fast byte-level scan of each new page (needs_reading) for what must
+never appear: a media element, an <svg> that is not one of our charts, a script,
+link or http-equiv that is not one of the forms the theme writes, a page without
+the Content-Security-Policy. Only a page the scan stops at is read tag by tag,
+and the build fails if it holds an image, media element, frame or object; loads a
+script, style or anything else from another origin; runs inline script or styles;
+or lacks the policy that makes the browser refuse all of that too. Each problem is
+reported once, at the template that holds it where one does, with the pages it
+reached.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from markupsafe import escape
 
 from research_digest.diagnostics import Location, Report, display_path
 from research_digest.files import Refused, read_input, tree_files
@@ -85,11 +94,73 @@ def check_output(
 
 
 def file_problems(file: OutputFile) -> list[Problem]:
-    text = file.content.decode("utf-8", "replace")
     if file.path.endswith(".html"):
         # A file with no markup at all (an extra/ verification file) is inert text.
-        return page_problems(text) if "<" in text else []
-    return stylesheet_problems(text)
+        if b"<" not in file.content or not needs_reading(file.content):
+            return []
+        return page_problems(file.content.decode("utf-8", "replace"))
+    return stylesheet_problems(file.content.decode("utf-8", "replace"))
+
+
+# -- the fast scan -------------------------------------------------------------------------
+# Forms the theme writes, which need no reading (in lower case: the scan reads a page in
+# lower case, as HTML's names are): the policy, and links and scripts that load nothing
+# from elsewhere. An address that holds ':', '&' or a backslash, or starts with two slashes,
+# is not local here.
+_CSP_TAG = f'<meta http-equiv="content-security-policy" content="{escape(CSP)}">'.encode()
+_LOCAL = rb"""(?!\s*[/\\]{2})[^"':<>&\\]*"""
+_TEXT = rb'[^"<>]*'  # in a link that loads nothing, or a type
+_OUR_LINKS = (
+    rb'link rel="canonical" href="' + _TEXT + rb'">',
+    rb'link rel="alternate" type="' + _TEXT + rb'" title="' + _TEXT + rb'" href="' + _TEXT + rb'">',
+    rb'link rel="stylesheet" href="' + _LOCAL + rb'">',
+    rb'link rel="icon" href="' + _LOCAL + rb'" type="' + _TEXT + rb'">',
+)
+_OUR_SCRIPTS = (rb'script type="application/ld\+json">',
+                rb'script type="module" src="' + _LOCAL + rb'"></script>')  # fmt: skip
+_CHART = re.compile(rb'<svg class="chart" viewbox="[0-9 .]+" role="img" '
+                    rb'aria-labelledby="[a-z0-9 _-]+" focusable="false">')  # fmt: skip
+_NAME_END = rb"(?=[\s/>])"
+_SUSPECT = re.compile(
+    rb"<(?:"
+    + b"|".join(sorted(tag.encode() for tag in MEDIA))
+    + rb")"
+    + _NAME_END
+    + rb"|<(?!"
+    + _CHART.pattern[1:]
+    + rb")svg"
+    + _NAME_END
+    + rb"|<(?!"
+    + b"|".join(_OUR_SCRIPTS)
+    + rb")script"
+    + _NAME_END
+    + rb"|<(?!"
+    + b"|".join(_OUR_LINKS)
+    + rb")link"
+    + _NAME_END
+    + rb"|<(?!"
+    + re.escape(_CSP_TAG[1:])
+    + rb")meta"
+    + _NAME_END
+    + rb"""(?:[^>"']|"[^"]*"|'[^']*')*?[\s"'/]http-equiv(?=[\s"'>/=])"""
+)
+_NOT_IN_A_CHART = re.compile(rb"<(?!/?(?:" + b"|".join(sorted(t.encode() for t in CHART_TAGS))
+                             + rb")[\s/>])|href")  # fmt: skip
+
+
+def needs_reading(page: bytes) -> bool:
+    """Tell whether a page may hold something the guard refuses, so that it must be read tag
+    by tag: it lacks the policy, or holds an element the theme does not write in one of
+    its own forms. A page that does not need reading has no problem page_problems finds
+    but in an attribute of an element the templates wrote (check_templates reads those)."""
+    low = page.lower()
+    if _CSP_TAG not in low or _SUSPECT.search(low):
+        return True
+    for chart in _CHART.finditer(low):
+        end = low.find(b"</svg>", chart.end())
+        if end < 0 or _NOT_IN_A_CHART.search(low, chart.end(), end):
+            return True
+    return False
 
 
 def page_problems(html: str) -> list[Problem]:
@@ -134,10 +205,11 @@ _MAYBE_WATCHED_ATTRIBUTE = re.compile(
 
 
 class _Inspector:
-    def __init__(self) -> None:
+    def __init__(self, template: bool = False) -> None:
         self.problems: list[Problem] = []
         self.has_csp = False
         self.chart_depth = 0
+        self.template = template  # reading a template, its expressions masked (EXPRESSION)
 
     def feed(self, html: str) -> None:
         if "<!--" in html:
@@ -149,7 +221,9 @@ class _Inspector:
                 if tag == "svg" and self.chart_depth:
                     self.chart_depth -= 1
                 continue
-            if not self.chart_depth and tag not in watched and not (rest and maybe_watched(rest)):
+            if self.template and EXPRESSION in name + rest:
+                self._expressions(tag, rest)
+            elif not self.chart_depth and tag not in watched and not (rest and maybe_watched(rest)):
                 continue
             values = {
                 a.group(1).lower(): html_module.unescape(
@@ -157,6 +231,8 @@ class _Inspector:
                 )
                 for a in _ATTRIBUTE.finditer(rest)
             }
+            if self.template:  # a message shows an expression as one, not as its mask
+                values = {k: _EXPRESSIONS.sub("{{ … }}", v) for k, v in values.items()}
             self._element(tag, values)
             if rest.rstrip().endswith("/") and tag == "svg" and self.chart_depth:
                 self.chart_depth -= 1
@@ -202,6 +278,18 @@ class _Inspector:
                 add(Problem(f"<{tag} {name}> inside a chart", "a chart links nowhere",
                             _element_needle(tag, name)))  # fmt: skip
 
+    def _expressions(self, tag: str, rest: str) -> None:
+        """In a template: an expression may give an attribute's quoted value, nothing else
+        (a name, or an unquoted value, could let a value write attributes of its own)."""
+        for a in _ATTRIBUTE.finditer(rest):
+            if EXPRESSION in a.group(1) or EXPRESSION in (a.group(4) or ""):
+                message = f"<{tag}>: a template expression outside an attribute's quoted value"
+                hint = ("write the element and attribute names in the template, and quote the "
+                        'value: name="{{ value }}"')  # fmt: skip
+                needle = _element_needle(tag) + r"[^>]*?\{[{%]"
+                self.problems.append(Problem(message, hint, needle))
+                return
+
     def _script(self, values: dict[str, str]) -> None:
         if "src" in values:
             if _OTHER_ORIGIN.match(values["src"]):
@@ -215,7 +303,10 @@ class _Inspector:
 
     def _meta(self, values: dict[str, str]) -> None:
         kind = values["http-equiv"].lower()
-        if kind == "content-security-policy" and values.get("content") == CSP:
+        content = values.get("content", "")
+        if kind == "content-security-policy" and (
+            content == CSP or (self.template and content == "{{ … }}")
+        ):  # a template gives it as {{ csp }}: each page's is checked once it is made
             self.has_csp = True
         elif kind == "content-security-policy":
             self.problems.append(Problem("a Content-Security-Policy other than the site's",
@@ -223,6 +314,45 @@ class _Inspector:
         else:
             self.problems.append(Problem(f'<meta http-equiv="{values["http-equiv"]}">',
                                          "remove it", r"http-equiv"))  # fmt: skip
+
+
+# -- templates ------------------------------------------------------------------------------
+EXPRESSION = "\ue000"  # stands for each character of a template's {{ expression }}
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TAG_WRITTEN = re.compile("</?" + EXPRESSION)
+_EXPRESSIONS = re.compile(EXPRESSION + "+")
+
+
+def check_templates(folders: Sequence[Path], report: Report) -> None:
+    """Report what the templates in effect (an override's before the default's) would put
+    in every page they make: each problem at its place, once the templates load."""
+    seen = set()
+    for path, text in _template_sources(folders):
+        name = path.relative_to(next(f for f in folders if path.is_relative_to(f)))
+        if path.suffix != ".html" or name in seen:
+            continue
+        seen.add(name)
+        for problem in template_problems(text):
+            where = _find(problem.needle, [(path, text)]) or Location(display_path(path))
+            report.error(where, problem.message, problem.hint)
+
+
+def template_problems(text: str) -> list[Problem]:
+    """What a template's own markup would put in a page: its expressions are masked, so the
+    elements and attributes it writes are read as page_problems reads a page's."""
+
+    def mask(match: re.Match[str]) -> str:
+        filler = EXPRESSION if match.group(0).startswith("{{") else " "
+        return re.sub(r"[^\n]", filler, match.group(0))
+
+    masked = _JINJA.sub(mask, text)
+    inspector = _Inspector(template=True)
+    inspector.feed(masked)
+    if _TAG_WRITTEN.search(masked):
+        inspector.problems.append(Problem(
+            "an element's name written by a template expression",
+            "write the element's name in the template", r"</?\{\{"))  # fmt: skip
+    return list(dict.fromkeys(inspector.problems))
 
 
 def _template_sources(folders: Sequence[Path]) -> list[tuple[Path, str]]:
