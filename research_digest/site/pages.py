@@ -232,6 +232,7 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
     chart = None
     if petition and petition.record and petition.data:
         chart = charts.history_chart(petition.record.history, ident="history",
+                                     formats=petition.formats,
                                      thresholds=petition.data.thresholds)  # fmt: skip
     archive = None
     if source.url:
