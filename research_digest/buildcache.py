@@ -54,7 +54,7 @@ RACY_WINDOW_NS = 3_000_000_000  # files changed this recently are hashed again n
 FORMAT = "1"
 # The libraries whose output is in the site: a new version of one may change it.
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml",
-                       "snowballstemmer")  # fmt: skip
+                       "snowballstemmer", "babel")  # fmt: skip
 
 TABLES = ("inputs", "manifest", "writeups", "guarded", "last_build", "outputs", "search_terms",
           "search_index")  # fmt: skip

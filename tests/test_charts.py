@@ -12,8 +12,10 @@ from markupsafe import Markup
 
 from research_digest.model.petitions import HistoryPoint
 from research_digest.site.charts import _scale, history_chart
+from research_digest.textformat import formats
 
 DAY = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+EN = formats("en-GB")
 
 
 def points(*counts: int) -> list[HistoryPoint]:
@@ -21,12 +23,12 @@ def points(*counts: int) -> list[HistoryPoint]:
 
 
 def test_fewer_than_two_points_draw_nothing() -> None:
-    assert history_chart([], ident="h") is None
-    assert history_chart(points(5), ident="h") is None
+    assert history_chart([], ident="h", formats=EN) is None
+    assert history_chart(points(5), ident="h", formats=EN) is None
 
 
 def test_a_chart_is_well_formed_svg_with_a_title_and_a_description() -> None:
-    chart = history_chart(points(10, 2500, 9000), ident="history")
+    chart = history_chart(points(10, 2500, 9000), ident="history", formats=EN)
     assert chart is not None
     svg = ElementTree.fromstring(str(chart))
     assert svg.tag == "svg" and svg.get("aria-labelledby") == "history-title history-desc"
@@ -38,21 +40,24 @@ def test_a_chart_is_well_formed_svg_with_a_title_and_a_description() -> None:
 
 def test_points_are_drawn_in_time_order_whatever_their_order_given() -> None:
     given_order = points(1, 2, 3)
-    assert history_chart(given_order[::-1], ident="h") == history_chart(given_order, ident="h")
+    assert history_chart(given_order[::-1], ident="h", formats=EN) == history_chart(
+        given_order, ident="h", formats=EN
+    )
 
 
 def test_only_thresholds_near_the_counts_are_drawn_with_their_label() -> None:
     thresholds = [("Government response", 10_000), ("Debate", 100_000)]
-    chart = history_chart(points(100, 9000), ident="h", thresholds=thresholds)
+    chart = history_chart(points(100, 9000), ident="h", formats=EN, thresholds=thresholds)
     assert chart is not None
     assert "Government response: 10,000" in chart
     assert "Debate" not in chart  # far above the counts: it would flatten the line
 
 
 def test_a_label_is_text_unless_it_is_markup_already() -> None:
-    chart = history_chart(points(1, 2), ident="h", thresholds=[("<b>x</b> & y", 2)])
+    chart = history_chart(points(1, 2), ident="h", formats=EN, thresholds=[("<b>x</b> & y", 2)])
     assert chart is not None and "&lt;b&gt;x&lt;/b&gt; &amp; y: 2" in chart
-    chart = history_chart(points(1, 2), ident="h", thresholds=[(Markup("A &amp; B"), 2)])
+    marked = [(Markup("A &amp; B"), 2)]
+    chart = history_chart(points(1, 2), ident="h", formats=EN, thresholds=marked)
     assert chart is not None and "A &amp; B: 2" in chart and "&amp;amp;" not in chart
 
 
@@ -69,7 +74,7 @@ def test_the_scale_is_round_and_holds_the_highest_count() -> None:
                 max_size=30, unique_by=lambda t: t[0]))  # fmt: skip
 def test_any_history_draws_a_well_formed_chart(found: list[tuple[int, int]]) -> None:
     history = [HistoryPoint(DAY + dt.timedelta(hours=h), c) for h, c in found]
-    chart = history_chart(history, ident="h", thresholds=[("T", 10_000)])
+    chart = history_chart(history, ident="h", formats=EN, thresholds=[("T", 10_000)])
     assert chart is not None
     ElementTree.fromstring(str(chart))  # parses: no stray markup
     assert "nan" not in chart.lower() and "inf" not in chart.lower()

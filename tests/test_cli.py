@@ -79,6 +79,22 @@ def test_errors_exit_1_with_every_diagnostic(digest_here: Path) -> None:
     )
 
 
+def test_a_language_babel_does_not_know_is_an_error_at_its_line(digest_here: Path) -> None:
+    """Dates, numbers and plurals follow site.language: one CLDR has no data for (most often
+    a typo) stops the build with a hint, never a traceback, and check says the same."""
+    manifest = digest_here / "sources.yaml"
+    manifest.write_text(manifest.read_text().replace("language: en-GB", "language: tlh"))
+    problem = (
+        "sources.yaml:7:13: error: site.language: 'tlh' is not a language Babel's CLDR data "
+        "knows: dates, numbers and plurals cannot follow it\n"
+        "  hint: give a language CLDR has data for, such as 'en-GB', 'fr' or 'cy'\n"
+    )
+    assert run("-q") == (1, problem + "build failed (1 error, 1 warning); site/ was not changed\n")
+    code, said = run("check", "-q")
+    assert code == 1 and said.startswith(problem)
+    assert not (digest_here / "site").exists()
+
+
 def test_hostile_paths_are_errors_and_nothing_is_written(tmp_path: Path) -> None:
     """ids and write-up paths that climb out, are absolute, hold NUL, look-alikes or names
     too long for the file system (tests/data/invalid/hostile-paths.yaml): exit 1, one clean

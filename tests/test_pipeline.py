@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -249,3 +250,39 @@ def test_a_draft_is_left_out_of_everything_a_build_publishes(
           now=BUILT_AT, drafts=True)  # fmt: skip
     page = (tmp_path / "with-drafts" / "sources" / "crlf-article" / "index.html").read_text()
     assert '<p class="draft-note"><strong>Draft:</strong> this source is not published' in page
+
+
+ENGLISH_MONTH = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+)
+SHOWN_DATES = re.compile(  # the dates the site itself writes: <time>, month headings, charts
+    r'<time [^>]*>([^<]*)</time>|<h2 id="m[0-9-]+">([^<]*)</h2>|<text class="tick"[^>]*>([^<]*)<'
+)
+
+
+def test_a_digest_in_french_shows_its_dates_and_numbers_in_french(
+    test_digest: Path, tmp_path: Path
+) -> None:
+    text = test_digest.read_text()
+    assert text.count("  language: en-GB\n") == 1
+    test_digest.write_text(text.replace("  language: en-GB\n", "  language: fr\n"))
+    build_digest(test_digest, tmp_path / "site")
+    site = {name: data.decode() for name, data in read_tree(tmp_path / "site").items()
+            if name.endswith((".html", ".xml", ".json"))}  # fmt: skip
+    timeline = site["timeline/index.html"]
+    assert '<h2 id="m2025-02">février 2025</h2>' in timeline
+    assert '<time datetime="2025-02-20">20 février 2025</time>' in timeline
+    petition = site["sources/petition-100002/index.html"]
+    assert ('<desc id="history-desc">From 120 signatures on 3 janv. 2026 to 13\u202f960 on '
+            "6 févr. 2026, in 5 readings.</desc>") in petition  # fmt: skip
+    assert "100\u202f000 signatures (14\xa0%)" in petition
+    assert '<time datetime="2026-02-06T09:05:00Z">6 février 2026, 09:05 TU</time>' in petition
+    assert "fetched 2\xa0jours before the build" in site["petitions/index.html"]
+    assert "The Regulator (5 janvier 2026)." in site["sources/regulator-statement/index.html"]
+    assert '"Article","janvier 2026"' in site["search-index/docs-0.json"]
+    assert "published 7 janvier 2026." in site["feed.xml"]
+    shown = [date for page in site.values() for found in SHOWN_DATES.findall(page)
+             for date in found if date]  # fmt: skip
+    assert len(shown) > 100
+    assert [date for date in shown if ENGLISH_MONTH.search(date)] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -214,6 +215,62 @@ def test_a_template_error_in_an_override_is_placed_in_the_override(tmp_path: Pat
     assert (problem.location.file, problem.location.line) == (str(folder / "topic.html"), 3)
 
 
+def in_language(language: str) -> Digest:
+    """The test digest with another site.language."""
+    loaded = digest()
+    site = dataclasses.replace(loaded.manifest.site, language=language)
+    return dataclasses.replace(loaded, manifest=dataclasses.replace(loaded.manifest, site=site))
+
+
+CATEGORIES = (
+    '{"zero": "zero", "one": "one", "two": "two", "few": "few", "many": "many", "other": "other"}'
+)
+
+
+def test_a_template_gives_a_noun_s_forms_by_plural_category(tmp_path: Path) -> None:
+    """A theme in another language names each CLDR category's form; count and plural pick
+    the one the site's language asks for (Welsh has all six)."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "topics.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<h1>Pynciau</h1>\n'
+        "{% for n in [0, 1, 2, 3, 6, 7, 1234] %}<p>{{ n|count(" + CATEGORIES + ") }}, "
+        '{{ n|plural({"one": "ffynhonnell", "other": "ffynonellau"}) }}</p>\n'
+        "{% endfor %}{% endblock %}\n"
+    )
+    theme = load_theme(folder, Report())
+    assert theme is not None
+    files = {f.path: f.content.decode() for f in render_pages(in_language("cy"), theme)}
+    shown = re.findall(r"<p>([^<]*)</p>", files["topics/index.html"])
+    assert shown[:7] == [
+        "0 zero, ffynonellau", "1 one, ffynhonnell", "2 two, ffynonellau", "3 few, ffynonellau",
+        "6 many, ffynonellau", "7 other, ffynonellau", "1,234 other, ffynonellau",
+    ]  # fmt: skip
+    assert '<html lang="cy">' in files["topics/index.html"]
+
+
+def test_forms_by_a_category_cldr_lacks_are_an_error_at_the_template_s_line(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "topics.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<h1>Topics</h1>\n'
+        '{{ 2|count({"one": "source", "several": "sources", "other": "sources"}) }}\n'
+        "{% endblock %}\n"
+    )
+    theme = load_theme(folder, Report())
+    assert theme is not None
+    with pytest.raises(UserError) as caught:
+        render_pages(digest(), theme)
+    (problem,) = caught.value.diagnostics
+    assert (problem.location.file, problem.location.line) == (str(folder / "topics.html"), 4)
+    assert problem.message == (
+        "template error while rendering topics/index.html: plural forms by category: "
+        "'several' is not one of CLDR's categories (zero, one, two, few, many, other)"
+    )
+
+
 REPORTED = """      seen: 2026-02-01
       reported_by: A newspaper
       reported_url: https://news.test/petition-handed-in
@@ -260,7 +317,8 @@ def words() -> Any:
     """The default theme's words for petition data, as a module of macros."""
     theme = load_theme(TEMPLATES, Report())
     assert theme is not None
-    return theme.environment.get_template("_petition_words.html").module
+    template = theme.environment.get_template("_petition_words.html")
+    return template.make_module({"site": digest().manifest.site})  # as imported with context
 
 
 def test_the_theme_words_every_code_an_adapter_gives() -> None:

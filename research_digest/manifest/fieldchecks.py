@@ -91,10 +91,14 @@ class FieldChecker:
         if not PartialDate.has_shape(value):
             return INVALID  # the schema has already said what shape a date takes
         try:
-            return PartialDate.parse(value)
+            date = PartialDate.parse(value)
         except ValueError as exc:
             self.error(path, str(exc))
             return INVALID
+        if date.year == 0:  # the calendar has none: no page could say when it was
+            self.error(path, f"{value!r} is not a real date: there is no year 0")
+            return INVALID
+        return date
 
     def document_path(
         self, path: DataPath, value: str, owner: DataPath | None = None

@@ -42,6 +42,7 @@ from research_digest.model.manifest import (
     Source,
     Topic,
 )
+from research_digest.textformat import UnknownLanguage, formats
 from research_digest.timings import Timings
 
 
@@ -100,6 +101,8 @@ class _Builder(FieldChecker):
                     f"did you mean {parts._replace(query='', fragment='').geturl()!r}?",
                 )
             base_url = base_url if base_url.endswith("/") else base_url + "/"
+        if isinstance(data.get("language"), str) and ("site", "language") not in self.invalid:
+            self.language(data["language"])
         about = None
         if isinstance(data.get("about"), str):
             about = self.document_path(("site", "about"), data["about"])
@@ -137,6 +140,15 @@ class _Builder(FieldChecker):
                 if len(path) > 1 and path[0] == "site"
             ),
         )
+
+    def language(self, tag: str) -> None:
+        """Check that Babel has CLDR data for the site's language, in which every date,
+        number and plural the site shows is written: an unknown tag is most often a typo,
+        and English dates on pages that say they are in another language help no one."""
+        try:
+            formats(tag)
+        except UnknownLanguage as exc:
+            self.error(("site", "language"), str(exc), exc.hint)
 
     # -- topics -----------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 Pure: points in, markup out. Colours come from the stylesheet (classes and
 currentColor), so the chart follows the light and dark themes. The chart
 carries a title and a text description for screen readers; the page also
-lists the figures in a table.
+lists the figures in a table. Its numbers and dates are written in the site's language.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from research_digest.model.petitions import HistoryPoint
-from research_digest.textformat import count, number
+from research_digest.textformat import Formats
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
@@ -24,7 +24,11 @@ THRESHOLD_SHOWN_UP_TO = 1.5  # a threshold far above the counts would flatten th
 
 
 def history_chart(
-    points: Sequence[HistoryPoint], *, ident: str, thresholds: Sequence[tuple[str, int]] = ()
+    points: Sequence[HistoryPoint],
+    *,
+    ident: str,
+    formats: Formats,
+    thresholds: Sequence[tuple[str, int]] = (),
 ) -> Markup | None:
     """Draw the signature count over time, with a line at each threshold (its label, in
     words or Markup, and its count) near enough to be seen; None with fewer than two
@@ -51,18 +55,19 @@ def history_chart(
             'aria-labelledby="{i}-title {i}-desc" focusable="false">'
         ).format(w=WIDTH, h=HEIGHT, i=ident),
         Markup('<title id="{}-title">Signatures over time</title>').format(ident),
-        Markup('<desc id="{}-desc">{}</desc>').format(ident, describe(points)),
+        Markup('<desc id="{}-desc">{}</desc>').format(ident, describe(points, formats)),
     ]
     for tick in range(0, top + 1, step):
         parts.append(_line("grid", LEFT, y(tick), WIDTH - RIGHT, y(tick)))
-        parts.append(_text("tick", LEFT - 8, y(tick) + 4, f"{tick:,}", anchor="end"))
+        parts.append(_text("tick", LEFT - 8, y(tick) + 4, formats.number(tick), anchor="end"))
     for label, at in shown:
         parts.append(_line("threshold", LEFT, y(at), WIDTH - RIGHT, y(at)))
-        text = Markup("{}: {}").format(label, f"{at:,}")
+        text = Markup("{}: {}").format(label, formats.number(at))
         parts.append(_text("threshold-label", LEFT + 6, y(at) - 6, text))
     parts.append(_line("axis", LEFT, y(0), WIDTH - RIGHT, y(0)))
     for moment, anchor in ((start, "start"), (end, "end")):
-        parts.append(_text("tick", x(moment), HEIGHT - BOTTOM + 20, _day(moment), anchor=anchor))
+        day = formats.short_date(moment)
+        parts.append(_text("tick", x(moment), HEIGHT - BOTTOM + 20, day, anchor=anchor))
     coordinates = " ".join(f"{x(p.time):.1f},{y(p.signatures):.1f}" for p in points)
     parts.append(Markup('<polyline class="line" points="{}"/>').format(coordinates))
     if len(points) <= MAX_MARKERS:
@@ -76,12 +81,13 @@ def history_chart(
     return Markup("\n").join(parts)
 
 
-def describe(points: Sequence[HistoryPoint]) -> str:
+def describe(points: Sequence[HistoryPoint], formats: Formats) -> str:
     """Say in one sentence what the chart shows."""
     first, last = points[0], points[-1]
     return (
-        f"From {count(first.signatures, 'signature')} on {_day(first.time)} to "
-        f"{number(last.signatures)} on {_day(last.time)}, in {count(len(points), 'reading')}."
+        f"From {formats.count(first.signatures, 'signature')} on "
+        f"{formats.short_date(first.time)} to {formats.number(last.signatures)} on "
+        f"{formats.short_date(last.time)}, in {formats.count(len(points), 'reading')}."
     )
 
 
@@ -107,7 +113,3 @@ def _text(css: str, x: float, y: float, content: str, anchor: str = "start") -> 
     return Markup('<text class="{}" x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>').format(
         css, x, y, anchor, escape(content)
     )
-
-
-def _day(moment: dt.datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"

@@ -17,6 +17,7 @@ from typing import Any
 
 from research_digest.model.manifest import Author, PartialDate, Person, Site, Source
 from research_digest.site import bibtex as tex
+from research_digest.textformat import formats
 
 CSL_TYPES = {
     "article": "article-newspaper", "statement": "speech", "press-release": "document",
@@ -154,7 +155,7 @@ def formatted(source: Source, site: Site) -> str:
     """A readable citation: authors (else the publisher), date, title, publisher, address
     (the DOI's, where it has one), and where the digest summarises it."""
     who = author_list(source.authors) or source.publisher or "Publisher unknown"
-    date = source.published.human() if source.published else "date unknown"
+    date = formats(site.language).date(source.published, "date unknown")
     named = {author.name for author in source.authors}  # APA names an author-publisher once
     outlet = f" {source.publisher}." if named and source.publisher not in named | {None} else ""
     where = source.doi_url or source.url or "address not known"

@@ -21,7 +21,7 @@ from research_digest.model.manifest import Source
 from research_digest.model.outputs import OutputFile
 from research_digest.site import views
 from research_digest.site.sanitize import resolve_links
-from research_digest.textformat import human_date
+from research_digest.textformat import formats
 
 FEED_FILES = ("feed.xml", "atom.xml")
 
@@ -130,7 +130,7 @@ def _content(digest: Digest, source: Source) -> Markup:
     line = Markup("{} from {}, published {}.").format(
         source.kind_label,
         source.publisher or "a publisher not recorded",
-        human_date(source.published),
+        formats(site.language).date(source.published),
     )
     if source.url:
         line += Markup(' <a href="{}" rel="noopener noreferrer">Read the original</a>.').format(

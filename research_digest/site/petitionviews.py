@@ -17,7 +17,7 @@ from research_digest.model.manifest import Licence, Manifest, Source
 from research_digest.model.petitions import PetitionData, PetitionRecord, Threshold
 from research_digest.petitions.platforms import PLATFORMS, Platform
 from research_digest.petitions.platforms.epetitions import EPetitionsPlatform
-from research_digest.textformat import age, human_date
+from research_digest.textformat import Formats, formats
 
 
 def petition_licences(manifest: Manifest) -> list[tuple[Licence, list[str]]]:
@@ -56,6 +56,7 @@ class PetitionView:
     record: PetitionRecord | None
     built_at: dt.datetime
     stale_after: dt.timedelta
+    formats: Formats  # the site's language
 
     @property
     def data(self) -> PetitionData | None:
@@ -110,12 +111,12 @@ class PetitionView:
             reading = record.reading
             where = ("read from a saved copy of its page on the platform" if reading.own_page
                      else f"as reported by {reading.by}, in a saved copy of its page")  # fmt: skip
-            when = f", as of {human_date(reading.as_of)}" if reading.as_of else ""
+            when = f", as of {self.formats.date(reading.as_of)}" if reading.as_of else ""
             label = f" ({reading.as_of_label})" if reading.as_of and reading.as_of_label else ""
             return f"{where}{when}{label}; not yet fetched from the {name} API"
         if record.fetched_at is None:
             return f"from a saved copy of the {name} API's data, fetched at a time not recorded"
-        return f"from the {name} API, fetched {human_date(record.fetched_at.date())}"
+        return f"from the {name} API, fetched {self.formats.date(record.fetched_at.date())}"
 
     @property
     def data_age(self) -> str:
@@ -126,24 +127,24 @@ class PetitionView:
             if record is not None:
                 return "none: " + NO_DATA.get(record.status, "the cached copy cannot be used")
             if recorded is not None and recorded.reported_by is not None:
-                when = human_date(recorded.seen, "date not recorded")
+                when = self.formats.date(recorded.seen, "date not recorded")
                 return f"as reported by {recorded.reported_by}, {when}"
             if recorded is not None:
-                return "recorded by hand, " + human_date(recorded.seen, "date not recorded")
+                return "recorded by hand, " + self.formats.date(recorded.seen, "date not recorded")
             return "awaiting data"
         final = FINAL.get(data.state, "")
         if record.reading is not None:
             reading = record.reading
             where = "read from its page" if reading.own_page else f"as reported by {reading.by}"
-            when = (f"as of {human_date(reading.as_of)}" if reading.as_of
+            when = (f"as of {self.formats.date(reading.as_of)}" if reading.as_of
                     else "the page gives no date")  # fmt: skip
             return f"{where}, {when}{final}"
         if record.fetched_at is None:
-            changed = (f"; it last changed on {human_date(data.updated_at.date())}"
+            changed = (f"; it last changed on {self.formats.date(data.updated_at.date())}"
                        if data.updated_at else "")  # fmt: skip
             return f"a saved copy, fetched at a time not recorded{changed}{final}"
         assert self.age is not None
-        return f"fetched {age(self.age)} before the build{final}"
+        return f"fetched {self.formats.age(self.age)} before the build{final}"
 
     @property
     def page_url(self) -> str | None:
@@ -193,6 +194,7 @@ def petition_view(source: Source, digest: Digest) -> PetitionView | None:
         digest.petitions.get(source.id),
         digest.built_at,
         dt.timedelta(days=digest.manifest.site.petition_stale_after_days),
+        formats(digest.manifest.site.language),
     )
 
 

@@ -9,6 +9,7 @@ absolute URLs built on ``site.base_url``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -112,12 +113,13 @@ def load_theme(
         keep_trailing_newline=True,
     )
     environment.filters.update(
-        human_date=textformat.human_date,
+        human_date=_human_date,
         iso_date=textformat.iso_date,
-        number=textformat.number,
-        count=textformat.count,
-        age=textformat.age,
-        percent=textformat.percent,
+        number=_number,
+        count=_count,
+        plural=_plural,
+        age=_age,
+        percent=_percent,
     )
     environment.globals.update(
         url=_url,
@@ -203,6 +205,57 @@ def _template_problem(exc: jinja2.TemplateError, theme: Theme, page: Page) -> Di
         where,
         f"template error while rendering {page.output_path}: {exc.message or exc}",
     )
+
+
+# -- template filters: dates, numbers and plurals in the site's language -----------------
+
+
+def _formats(context: jinja2.runtime.Context) -> textformat.Formats:
+    return textformat.formats(context["site"].language)  # checked when the manifest was read
+
+
+def _noun_forms(call: Callable[[], str]) -> str:
+    """Report forms a template gave wrongly (a category CLDR lacks) at its line."""
+    try:
+        return call()
+    except ValueError as exc:
+        raise jinja2.TemplateRuntimeError(str(exc)) from None
+
+
+@jinja2.pass_context
+def _human_date(
+    context: jinja2.runtime.Context, value: textformat.DateLike | None, unknown: str = "unknown"
+) -> str:
+    return _formats(context).date(value, unknown)
+
+
+@jinja2.pass_context
+def _number(context: jinja2.runtime.Context, value: int) -> str:
+    return _formats(context).number(value)
+
+
+@jinja2.pass_context
+def _count(
+    context: jinja2.runtime.Context, value: int, noun: textformat.Noun, plural: str | None = None
+) -> str:
+    return _noun_forms(lambda: _formats(context).count(value, noun, plural))
+
+
+@jinja2.pass_context
+def _plural(
+    context: jinja2.runtime.Context, value: int, noun: textformat.Noun, plural: str | None = None
+) -> str:
+    return _noun_forms(lambda: _formats(context).plural(value, noun, plural))
+
+
+@jinja2.pass_context
+def _age(context: jinja2.runtime.Context, delta: dt.timedelta) -> str:
+    return _formats(context).age(delta)
+
+
+@jinja2.pass_context
+def _percent(context: jinja2.runtime.Context, part: int, whole: int) -> str:
+    return _formats(context).percent(part, whole)
 
 
 # -- template globals -------------------------------------------------------------------

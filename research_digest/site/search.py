@@ -57,7 +57,7 @@ from research_digest.model.digest import Digest, Document
 from research_digest.model.outputs import OutputFile
 from research_digest.site.sanitize import text_of
 from research_digest.site.views import topics_of
-from research_digest.textformat import human_date
+from research_digest.textformat import formats
 
 FOLDER = "search-index"
 FORMAT = 2
@@ -162,6 +162,7 @@ class IndexState:
 def entries(digest: Digest) -> list[Entry]:
     """The pages to index, in the order of their addresses."""
     manifest = digest.manifest
+    language = formats(manifest.site.language)
     found = []
     for source in manifest.sources:
         document = digest.documents.get(source.id)
@@ -170,7 +171,7 @@ def entries(digest: Digest) -> list[Entry]:
         state = record.data.state.replace("_", " ").capitalize() if record and record.data else ""
         found.append(Entry(
             f"sources/{source.id}/", source.title, source.kind_label,
-            human_date(source.published) if source.published else "",
+            language.date(source.published, ""),
             ", ".join(t.title for t in topics), " ".join(t.id for t in topics),
             "\n".join([source.kind_label, state, source.summary, source.publisher or "",
                        *(author.name for author in source.authors)]),

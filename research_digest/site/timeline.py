@@ -12,6 +12,7 @@ from research_digest.model.manifest import PartialDate, Source
 from research_digest.model.petitions import Milestone
 from research_digest.petitions.platforms import Platform
 from research_digest.site.petitionviews import petition_view
+from research_digest.textformat import formats
 
 
 def has_timeline(sources: Sequence[Source]) -> bool:
@@ -87,10 +88,11 @@ def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], l
     for moment in moments:
         periods.setdefault((moment.when.year, moment.when.month), []).append(moment)
     result = []
+    language = formats(digest.manifest.site.language)
     for (year, month), found in sorted(periods.items(), key=lambda p: (p[0][0], p[0][1] or 13)):
         if month is None:
-            heading, ident = f"{year} (month not known)", str(year)
+            heading, ident = f"{language.year(year)} (month not known)", str(year)
         else:
-            heading, ident = PartialDate(year, month).human(), f"{year}-{month:02d}"
+            heading, ident = language.date(PartialDate(year, month)), f"{year}-{month:02d}"
         result.append(Period(heading, ident, tuple(found)))
     return result, sorted(undated, key=lambda s: s.id)

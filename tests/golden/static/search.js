@@ -14,9 +14,20 @@ const root = new URL("../", document.baseURI); // this page is <site>/search/
 const folder = new URL("search-index/", root);
 const SHOWN = 30;
 const WAIT = 150; // ms of no typing before a search runs
+// Numbers and plural forms in the page's language (its lang), as the build writes them
+const numbers = inPageLanguage(Intl.NumberFormat);
+const plurals = inPageLanguage(Intl.PluralRules);
 
 const files = new Map(); // name in search-index/ -> promise of its JSON
 let latest = 0; // the number of the newest search: older ones stop when they see it
+
+function inPageLanguage(Format) {
+  try {
+    return new Format(document.documentElement.lang);
+  } catch {
+    return new Format("en"); // a tag the browser cannot read: never a broken search
+  }
+}
 
 function say(text) {
   status.textContent = text;
@@ -113,8 +124,9 @@ async function run(wait) {
   } else if (found === 0) {
     say(`Nothing found for “${query}”${where}. Try fewer or other words, or browse the topics.`);
   } else {
-    const count = `${found} result${found === 1 ? "" : "s"}`;
-    const shown = found > SHOWN ? `the first ${SHOWN} of ${count}` : count;
+    const noun = plurals.select(found) === "one" ? "result" : "results";
+    const count = `${numbers.format(found)} ${noun}`;
+    const shown = found > SHOWN ? `the first ${numbers.format(SHOWN)} of ${count}` : count;
     say(`Showing ${shown} for “${query}”${where}.`);
   }
 }
