@@ -43,6 +43,7 @@ DateLike = PartialDate | dt.date | dt.datetime
 PROGRAM_LANGUAGE = "en-GB"  # the program's own messages, and its tests' reference
 Unit = Literal["day", "week", "month", "year"]
 _DAYS: dict[Unit, int] = {"day": 1, "week": 7, "month": 30, "year": 365}  # as Babel counts
+CACHE_SIZE = 100_000  # dates and numbers kept, formatted, per language
 
 
 class UnknownLanguage(ValueError):
@@ -89,6 +90,10 @@ class Formats:
 
     def __init__(self, locale: Locale) -> None:
         self.locale = locale
+        # Babel takes tens of microseconds a value; a site shows the same dates and figures
+        # on many pages, so each is formatted once (a cache of bounded size).
+        self._dates: dict[tuple[DateLike, str], str] = {}
+        self._numbers: dict[int, str] = {}
 
     def __repr__(self) -> str:
         return f"Formats({self.locale!s})"
@@ -98,6 +103,15 @@ class Formats:
         '2026'; a time adds itself in UTC: '9 January 2026, 18:14 UTC'."""
         if value is None:
             return unknown
+        key = (value, type(value).__name__)  # a date and a datetime can be equal
+        found = self._dates.get(key)
+        if found is None:
+            found = self._date(value)
+            if len(self._dates) < CACHE_SIZE:
+                self._dates[key] = found
+        return found
+
+    def _date(self, value: DateLike) -> str:
         if isinstance(value, PartialDate):
             if value.month is None:
                 return self.year(value.year)
@@ -126,8 +140,13 @@ class Formats:
 
     def number(self, value: int) -> str:
         """Group thousands as the language does: 1992 -> '1,992' (in French, '1 992')."""
-        with localcontext(prec=28 + value.bit_length() // 3):  # Babel rounds: keep every digit
-            return format_decimal(value, locale=self.locale)
+        found = self._numbers.get(value)
+        if found is None:
+            with localcontext(prec=28 + value.bit_length() // 3):  # Babel rounds: keep every digit
+                found = format_decimal(value, locale=self.locale)
+            if len(self._numbers) < CACHE_SIZE:
+                self._numbers[value] = found
+        return found
 
     def plural(self, value: int, noun: Noun, plural: str | None = None) -> str:
         """The form of a noun that goes with a number, by the language's plural category.
