@@ -69,7 +69,8 @@ def take_stock(
     fingerprint, hashes = input_fingerprint(manifest_path, content, templates, cache, options)
     manifest = manifest_key(manifest_path, hashes[str(manifest_path)], content)
     extra = tree_files(root / EXTRA_DIR)  # copied, never shown: no page depends on them
-    site = site_key(hashes, {*map(str, content), *map(str, extra)}, manifest, options)
+    # the manifest's part in each output is its own (pages.manifest_shown)
+    site = site_key(hashes, {*map(str, content), *map(str, extra), str(manifest_path)}, options)
     return Stock(fingerprint, hashes, manifest, site, last_build_into(out, cache))
 
 
@@ -105,14 +106,14 @@ def manifest_key(manifest_path: Path, text_hash: str, content: Sequence[Path]) -
 
 
 def site_key(
-    hashes: Mapping[str, str], content: Collection[str], manifest: str | None,
-    options: Mapping[str, object],
-) -> str:  # fmt: skip
-    """A hash of what every page, feed and data file is made from but the files under
-    content/: the program, the options, the manifest, the templates and the petition data
-    (see pages.shown_text)."""
-    others = sorted((path, found) for path, found in hashes.items() if path not in content)
-    described = [code_version(), dict(options), manifest, others]
+    hashes: Mapping[str, str], apart: Collection[str], options: Mapping[str, object]
+) -> str:
+    """A hash of what every page, feed and data file is made from but the files apart (those
+    under content/, extra/ and the manifest, whose part in each output is the output's
+    own: see output_keys): the program, the options, the templates and the petition
+    data."""
+    others = sorted((path, found) for path, found in hashes.items() if path not in apart)
+    described = [code_version(), dict(options), others]
     return content_hash(json.dumps(described, sort_keys=True).encode())
 
 
@@ -146,14 +147,17 @@ def cached_manifest(
 
 
 def output_keys(digest: Digest, site: str) -> Callable[[str], str]:
-    """A hash of what a page, feed or data file (by output path) is made from."""
+    """A hash of what a page, feed or data file (by output path) is made from: what it shows
+    of the write-ups (pages.shown_text), of the manifest (pages.manifest_shown) and the
+    rest (site_key)."""
     shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
+    manifest = pages.manifest_shown(digest)
 
     @functools.cache
     def key(path: str) -> str:
         text = shown.get(path)
         found = content_hash(text.encode()) if text is not None else ""
-        return content_hash(f"{site}\0{path}\0{found}".encode())
+        return content_hash(f"{site}\0{path}\0{found}\0{manifest(path)}".encode())
 
     return key
 

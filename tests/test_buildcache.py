@@ -97,6 +97,18 @@ def edits(digest: Path, templates: Path) -> list[tuple[str, Callable[[], None]]]
             lambda: edit(manifest, "A topic with one source", "A topic with a single source"),
         ),
         (
+            "change a topic's key moment",
+            lambda: edit(manifest, "recalls the year before", "recalls the previous year"),
+        ),
+        (
+            "change a topic's title",
+            lambda: edit(manifest, "title: A quiet topic", "title: A very quiet topic"),
+        ),
+        (
+            "change a topic's content note",
+            lambda: edit(manifest, "Discusses alpha harms.", "Discusses the harms of alpha."),
+        ),
+        (
             "change a template",
             lambda: edit(templates / "base.html", "</footer>", "</footer>\n<!-- edited -->"),
         ),
@@ -488,3 +500,20 @@ def test_a_write_up_changed_during_the_build_is_a_clean_error(
         (display_path(article), "the file changed while the site was being built", "build again")
     ]
     assert read_tree(out) == before  # nothing written
+
+
+def test_a_topic_summary_edit_rewrites_that_topics_files_and_the_overviews_only(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    before = mtimes(out)
+    edit(test_digest, "A topic with one source", "A topic with a single source")
+    result = build_with_cache(test_digest, out, templates, Report())
+    after = mtimes(out)
+    changed = sorted(p for p in after if before.get(p) != after[p])
+    assert result.written == len(changed)
+    assert not [p for p in changed if p.startswith("sources/")]  # no source page shows it
+    assert not [p for p in changed if p.startswith(("topics/alpha/", "topics/petitions/"))]
+    assert "topics/quiet/index.html" in changed and "topics/quiet/feed.xml" in changed
+    assert "topics/index.html" in changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from research_digest.buildcache import UNREADABLE, BuildCache, LastBuild
@@ -13,6 +14,7 @@ from research_digest.incremental import (
     take_stock,
     unchanged_outputs,
 )
+from research_digest.site import pages
 
 from .conftest import build_digest, load_digest
 
@@ -48,7 +50,7 @@ def test_a_changed_write_up_changes_the_fingerprint_but_not_the_site_key(
     assert after.manifest_key == before.manifest_key
 
 
-def test_a_changed_option_or_manifest_changes_the_site_key(
+def test_a_changed_option_changes_the_site_key_and_a_manifest_edit_its_own(
     test_digest: Path, tmp_path: Path
 ) -> None:
     before = stock_of(test_digest, tmp_path / "site")
@@ -57,8 +59,32 @@ def test_a_changed_option_or_manifest_changes_the_site_key(
     )
     test_digest.write_text(test_digest.read_text() + "\n# a comment\n")
     after = stock_of(test_digest, tmp_path / "site")
-    assert after.site_key != before.site_key
+    assert after.site_key == before.site_key  # each output's key holds what it shows of it
     assert after.manifest_key != before.manifest_key
+    assert after.fingerprint != before.fingerprint
+
+
+def test_an_output_shows_only_its_part_of_the_manifest() -> None:
+    digest = load_digest()
+    shown = pages.manifest_shown(digest)
+    topic = digest.manifest.topic("quiet")
+    edited = dataclasses.replace(digest.manifest, topics=tuple(
+        dataclasses.replace(t, summary="Edited.") if t is topic else t
+        for t in digest.manifest.topics
+    ))  # fmt: skip
+    again = pages.manifest_shown(dataclasses.replace(digest, manifest=edited))
+    for path in ("sources/annual-report/index.html", "topics/alpha/index.html", "sitemap.xml"):
+        assert again(path) == shown(path), path
+    for path in ("topics/quiet/index.html", "topics/quiet/feed.xml", "topics/index.html",
+                 "index.html", "data/sources.json"):  # fmt: skip
+        assert again(path) != shown(path), path
+    moved = dataclasses.replace(topic, origin=dataclasses.replace(topic.origin, line=999))
+    placed = dataclasses.replace(digest.manifest, topics=tuple(
+        moved if t is topic else t for t in digest.manifest.topics
+    ))  # fmt: skip
+    assert pages.manifest_shown(dataclasses.replace(digest, manifest=placed))(
+        "topics/quiet/index.html"
+    ) == shown("topics/quiet/index.html")  # where a topic was written is not shown
 
 
 def test_an_unreadable_manifest_has_no_key(tmp_path: Path) -> None:

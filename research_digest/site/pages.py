@@ -7,6 +7,7 @@ schema.org description of each page, and when each page last changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -14,6 +15,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from research_digest.diagnostics import Location
+from research_digest.files import content_hash
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Source, Topic
 from research_digest.model.outputs import OutputFile
@@ -158,6 +161,57 @@ def shown_text(digest: Digest) -> dict[str, str]:
     if digest.about is not None:
         found["about/index.html"] = digest.about
     return found
+
+
+def manifest_shown(digest: Digest) -> Callable[[str], str]:
+    """For each output path, a string that changes whenever what its file shows of the
+    manifest may change (its places in the file aside). A source's page shows the site's
+    settings, every source (its related sources, the navigation) and each topic's id,
+    title and content note, never a topic's summary or key moments; a topic's pages and
+    feeds show that topic whole; the sitemap, what the pages are and when they changed
+    (robots.txt, only the site's address).
+    Every other file may show anything. The build's cache relies on this, with shown_text,
+    to know which files a manifest edit changes."""
+    m = digest.manifest
+    site = _fingerprint(m.site)
+    briefly = _fingerprint([(t.id, t.title, t.content_note) for t in m.topics])
+    sources = _fingerprint(m.sources)
+    topics = {t.id: _fingerprint(t) for t in m.topics}
+    shared = "\0".join((site, briefly, sources))
+    everything = "\0".join((shared, *topics.values()))
+
+    def shown(path: str) -> str:
+        if path.startswith("sources/") or path in ("sitemap.xml", "robots.txt"):
+            return shared
+        parts = path.split("/")
+        if len(parts) > 2 and parts[0] == "topics" and parts[1] in topics:
+            return shared + "\0" + topics[parts[1]]
+        return everything
+
+    return shown
+
+
+_PLACES = ("origin", "field_origins")  # where a value was written: no page shows it
+
+
+def _fingerprint(value: object) -> str:
+    """A hash of what a model object holds but its places in the manifest."""
+    return content_hash(repr(_plain(value)).encode())
+
+
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(
+            _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+            if f.name not in _PLACES
+        ))  # fmt: skip
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, Location):
+        return None
+    return value
 
 
 def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
