@@ -49,13 +49,14 @@ def history_chart(
     def y(count: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - count / top)
 
+    # Built as plain text, each value of ours escaped where it goes (the labels, the words):
+    # the numbers are formatted floats, the classes and anchors constants.
+    name = escape(ident)
     parts = [
-        Markup(
-            '<svg class="chart" viewBox="0 0 {w} {h}" role="img" '
-            'aria-labelledby="{i}-title {i}-desc" focusable="false">'
-        ).format(w=WIDTH, h=HEIGHT, i=ident),
-        Markup('<title id="{}-title">Signatures over time</title>').format(ident),
-        Markup('<desc id="{}-desc">{}</desc>').format(ident, describe(points, formats)),
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{name}-title {name}-desc" focusable="false">',
+        f'<title id="{name}-title">Signatures over time</title>',
+        f'<desc id="{name}-desc">{escape(describe(points, formats))}</desc>',
     ]
     for tick in range(0, top + 1, step):
         parts.append(_line("grid", LEFT, y(tick), WIDTH - RIGHT, y(tick)))
@@ -69,16 +70,12 @@ def history_chart(
         day = formats.short_date(moment)
         parts.append(_text("tick", x(moment), HEIGHT - BOTTOM + 20, day, anchor=anchor))
     coordinates = " ".join(f"{x(p.time):.1f},{y(p.signatures):.1f}" for p in points)
-    parts.append(Markup('<polyline class="line" points="{}"/>').format(coordinates))
+    parts.append(f'<polyline class="line" points="{coordinates}"/>')
     if len(points) <= MAX_MARKERS:
-        for p in points:
-            parts.append(
-                Markup('<circle class="point" cx="{:.1f}" cy="{:.1f}" r="3"/>').format(
-                    x(p.time), y(p.signatures)
-                )
-            )
-    parts.append(Markup("</svg>"))
-    return Markup("\n").join(parts)
+        parts += [f'<circle class="point" cx="{x(p.time):.1f}" cy="{y(p.signatures):.1f}" r="3"/>'
+                  for p in points]  # fmt: skip
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
 
 
 def describe(points: Sequence[HistoryPoint], formats: Formats) -> str:
@@ -103,13 +100,10 @@ def _scale(highest: int) -> tuple[int, int]:
     return step * math.ceil(highest / step), step
 
 
-def _line(css: str, x1: float, y1: float, x2: float, y2: float) -> Markup:
-    return Markup('<line class="{}" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>').format(
-        css, x1, y1, x2, y2
-    )
+def _line(css: str, x1: float, y1: float, x2: float, y2: float) -> str:
+    return f'<line class="{css}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
 
 
-def _text(css: str, x: float, y: float, content: str, anchor: str = "start") -> Markup:
-    return Markup('<text class="{}" x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>').format(
-        css, x, y, anchor, escape(content)
-    )
+def _text(css: str, x: float, y: float, content: str, anchor: str = "start") -> str:
+    at = f'x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"'
+    return f'<text class="{css}" {at}>{escape(content)}</text>'
