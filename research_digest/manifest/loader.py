@@ -26,7 +26,7 @@ from research_digest.manifest.fieldchecks import (
     text_or_none,
 )
 from research_digest.manifest.yamldocument import DataPath, dotted
-from research_digest.manifest.yamlsource import load_yaml
+from research_digest.manifest.yamlsource import load_yaml, paused_collector
 from research_digest.model.manifest import (
     Author,
     Contact,
@@ -56,7 +56,13 @@ def load_manifest(
 ) -> Manifest | None:
     """Read, validate and model the manifest (or text about to replace it); None if it has
     errors (all in report)."""
-    timings = timings or Timings()
+    with paused_collector():  # the node tree, kept for places, would be walked by each collection
+        return _load(path, report, display_root, timings or Timings(), text)
+
+
+def _load(
+    path: Path, report: Report, display_root: Path | None, timings: Timings, text: str | None
+) -> Manifest | None:
     file = display_path(path, relative_to=display_root)
     errors_before = report.count(Severity.ERROR)
     with timings.stage("read manifest"):

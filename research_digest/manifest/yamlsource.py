@@ -10,7 +10,10 @@ the tree when asked for, are ``yamldocument``'s.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -122,6 +125,26 @@ def load_yaml(
         report.error(Location(file, line, column), f"unsupported YAML tag {tag!r}",
                      "remove the tag: a manifest holds plain text, numbers, lists and "
                      "mappings")  # fmt: skip
+    with paused_collector():
+        return _compose(text, report, file)
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause Python's cycle collector: composing a large file makes hundreds of thousands of
+    objects and no cycle among them, and each collection they set off walks them all (more
+    than half the time of composing 10,000 sources). Any garbage is collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(text: str, report: Report, file: str) -> YamlDocument | None:
+    """Compose text (with libyaml if it can, else with Python) and read its data."""
     root = _compose_fast(text)
     loader = None
     try:
