@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, settings
 
 from research_digest.diagnostics import Report
@@ -60,6 +63,14 @@ def load_digest(manifest_path: Path = TEST_DIGEST / "sources.yaml") -> Digest:
         load_about(manifest, report),
         BUILT_AT,
     )
+
+
+@contextmanager
+def without_libyaml() -> Iterator[None]:
+    """Read YAML as an install whose PyYAML has no C extension (libyaml) would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(yaml, "CSafeLoader")
+        yield
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

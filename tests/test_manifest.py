@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bench.synthetic import write_digest
-from research_digest.diagnostics import Report, Severity
+from research_digest.diagnostics import Location, Report, Severity
 from research_digest.files import FORBIDDEN_CHARACTERS
 from research_digest.manifest import schema
 from research_digest.manifest.loader import load_manifest
@@ -26,8 +26,8 @@ from research_digest.model.manifest import (
     PetitionRef,
     RecordedFigure,
 )
-from tests.conftest import DATA, TEST_DIGEST
-from tests.strategies import manifest_texts, markupish
+from tests.conftest import DATA, TEST_DIGEST, without_libyaml
+from tests.strategies import manifest_texts, markupish, readers_agree_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,13 @@ def test_there_are_at_least_twenty_invalid_cases() -> None:
 def test_invalid_manifest_gives_exactly_the_expected_diagnostics(case: str) -> None:
     expected = (INVALID / f"{case}.expected").read_text(encoding="utf-8")
     assert diagnostics_of(INVALID / f"{case}.yaml") == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_without_libyaml_each_case_gives_the_same_diagnostics(case: str) -> None:
+    expected = (INVALID / f"{case}.expected").read_text(encoding="utf-8")
+    with without_libyaml():
+        assert diagnostics_of(INVALID / f"{case}.yaml") == expected
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -99,6 +106,15 @@ def test_sources_remember_where_their_fields_are() -> None:
     assert source.where("document").line == 63
     assert source.where("updated").line == 61
     assert source.where("no-such-field") == source.origin
+    assert source.where("url") == Location(source.origin.file, 57, 10)
+    assert [name for name, _, _ in source.field_origins] == [
+        "id", "kind", "title", "url", "publisher", "published", "added", "updated", "topics",
+        "document", "summary",
+    ]  # fmt: skip
+    assert manifest.site.where("licence.url") == Location(source.origin.file, 14, 10)
+    assert manifest.site.where("reporting_routes[1].name").line == 23
+    assert manifest.site.origin == Location(source.origin.file, 3, 1)
+    assert manifest.topic("alpha").origin == Location(source.origin.file, 29, 5)
 
 
 def test_the_missing_url_warning_does_not_stop_the_model() -> None:
@@ -212,6 +228,21 @@ def test_any_manifest_gives_a_safe_model_or_clean_diagnostics(
         assert all(name.strip() for name in names)
         assert source.doi is None or DOI.fullmatch(source.doi)
     assert all(SLUG.fullmatch(topic.id) for topic in manifest.topics)
+
+
+@pytest.mark.property
+@given(text=manifest_texts(yaml.safe_load((TEST_DIGEST / "sources.yaml").read_text())))
+def test_without_libyaml_any_manifest_gives_the_same_model_and_diagnostics(
+    fuzzed_digest: Path, text: str
+) -> None:
+    assume(readers_agree_on(text))
+    fuzzed_digest.write_text(text, encoding="utf-8")
+    with_libyaml = Report()
+    manifest = load_manifest(fuzzed_digest, with_libyaml)
+    python = Report()
+    with without_libyaml():
+        assert load_manifest(fuzzed_digest, python) == manifest
+    assert list(python.sorted()) == list(with_libyaml.sorted())
 
 
 @pytest.mark.property

@@ -1,17 +1,23 @@
-"""The YAML reader: plain data with a place for every key and value."""
+"""The YAML reader: limits, tags, syntax errors, and libyaml or Python reading the same."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import assume, given
 
-from research_digest.diagnostics import Location, Report
+from research_digest.diagnostics import Report
 from research_digest.manifest import yamlsource
-from research_digest.manifest.yamlsource import YamlDocument, dotted, load_yaml
+from research_digest.manifest.yamldocument import YamlDocument
+from research_digest.manifest.yamlsource import load_yaml
+from tests.conftest import DATA, REPO, TEST_DIGEST, without_libyaml
+from tests.strategies import manifest_texts, readers_agree_on, yamlish
 
 
 def read(tmp_path: Path, text: str) -> tuple[YamlDocument | None, Report]:
@@ -21,40 +27,11 @@ def read(tmp_path: Path, text: str) -> tuple[YamlDocument | None, Report]:
     return load_yaml(path, report, file="m.yaml"), report
 
 
-def test_values_keep_their_places(tmp_path: Path) -> None:
-    document, report = read(tmp_path, "site:\n  title: T\nlist:\n  - a\n  -   b\n")
-    assert document is not None and report.diagnostics == []
-    assert document.data == {"site": {"title": "T"}, "list": ["a", "b"]}
-    assert document.place(("site", "title")).value == Location("m.yaml", 2, 10)
-    assert document.place(("site", "title")).key == Location("m.yaml", 2, 3)
-    assert document.place(("list", 1)).value == Location("m.yaml", 5, 7)
-    assert document.place(("list", 7, "x")).value == Location("m.yaml", 4, 3)  # nearest known
-
-
-def test_scalars_are_typed_and_dates_stay_text(tmp_path: Path) -> None:
-    document, _ = read(
-        tmp_path, "a: 2026-01-09\nb: 1_000\nc: 0x1f\nd: 1.5\ne: ~\nf: yes\ng: '2026'\nno: key\n"
-    )
-    assert document is not None
-    assert document.data == {
-        "a": "2026-01-09", "b": 1000, "c": 31, "d": 1.5, "e": None, "f": True, "g": "2026",
-        "no": "key",  # keys are always text
-    }  # fmt: skip
-    assert document.place(("f",)).plain_text == "yes"
-    assert document.place(("g",)).plain_text is None  # quoted
-
-
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: 1\n")
     document = load_yaml(path, Report(), file="m.yaml")
     assert document is not None and document.data == {"a": 1}
-
-
-def test_dotted_paths() -> None:
-    assert dotted(("sources", 2, "url")) == "sources[2].url"
-    assert dotted(("site",)) == "site"
-    assert dotted(()) == "the manifest"
 
 
 VARIED = (
@@ -68,12 +45,8 @@ def test_libyaml_and_the_python_reader_read_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """libyaml (C) reads valid files ten times faster; what it reads must not differ."""
-    root = Path(__file__).resolve().parent.parent
-    texts = [
-        VARIED,
-        (root / "sources.yaml").read_text(),
-        (root / "tests/data/digest/sources.yaml").read_text(),
-    ]
+    manifests = (REPO / "sources.yaml", TEST_DIGEST / "sources.yaml")
+    texts = [VARIED, *(path.read_text() for path in manifests)]
     for text in texts:
         fast, report = read(tmp_path, text)
         assert fast is not None and report.diagnostics == []
@@ -81,7 +54,57 @@ def test_libyaml_and_the_python_reader_read_the_same(
             patch.setattr(yamlsource, "_compose_fast", lambda text: None)
             slow, _ = read(tmp_path, text)
         assert slow is not None
-        assert (fast.data, fast.places) == (slow.data, slow.places)
+        assert (fast.data, list(fast.places(()))) == (slow.data, list(slow.places(())))
+
+
+def read_as_reported(path: Path, text: str | None = None) -> tuple[object, ...]:
+    """All that reading a file gives: data, places, values reported, diagnostics."""
+    report = Report()
+    document = load_yaml(path, report, file=path.name, text=text)
+    diagnostics = [d.format() for d in report.sorted()]
+    if document is None:
+        return None, diagnostics
+    return document.data, list(document.places(())), document.reported, diagnostics
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((DATA / "invalid").glob("*.yaml")), TEST_DIGEST / "sources.yaml",
+     REPO / "sources.yaml"],
+    ids=lambda p: p.stem,
+)  # fmt: skip
+def test_without_libyaml_every_file_reads_the_same(path: Path) -> None:
+    """PyYAML installed without its C extension reads with Python alone, slower, the same."""
+    with_libyaml = read_as_reported(path)
+    with without_libyaml():
+        assert read_as_reported(path) == with_libyaml
+
+
+@pytest.mark.property
+@given(text=yamlish | manifest_texts(yaml.safe_load((TEST_DIGEST / "sources.yaml").read_text())))
+def test_without_libyaml_any_text_reads_the_same(text: str) -> None:
+    assume(readers_agree_on(text))
+    with_libyaml = read_as_reported(Path("m.yaml"), text)
+    with without_libyaml():
+        assert read_as_reported(Path("m.yaml"), text) == with_libyaml
+
+
+def test_the_cycle_collector_is_paused_while_reading_and_only_then() -> None:
+    with yamlsource.paused_collector():
+        assert not gc.isenabled()
+        with yamlsource.paused_collector():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), yamlsource.paused_collector():
+        raise KeyError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_yaml(Path("m.yaml"), Report(), file="m.yaml", text="a: 1\n")
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
 
 
 def test_a_file_with_an_alias_is_read_by_the_python_reader(tmp_path: Path) -> None:

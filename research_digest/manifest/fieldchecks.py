@@ -13,7 +13,7 @@ from typing import Any
 
 from research_digest.diagnostics import Location, Report, did_you_mean
 from research_digest.files import Refused, check_kind, outside_of
-from research_digest.manifest.yamlsource import DataPath, YamlDocument, dotted
+from research_digest.manifest.yamldocument import DataPath, YamlDocument, dotted
 from research_digest.model.manifest import PartialDate
 
 UNKNOWN = "unknown"

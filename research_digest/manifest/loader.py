@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from research_digest.diagnostics import Location, Report, Severity, did_you_mean, display_path
+from research_digest.diagnostics import Report, Severity, did_you_mean, display_path
 from research_digest.manifest import schema
 from research_digest.manifest.fieldchecks import (
     INVALID,
@@ -25,7 +25,8 @@ from research_digest.manifest.fieldchecks import (
     as_mapping,
     text_or_none,
 )
-from research_digest.manifest.yamlsource import DataPath, dotted, load_yaml
+from research_digest.manifest.yamldocument import DataPath, dotted
+from research_digest.manifest.yamlsource import load_yaml, paused_collector
 from research_digest.model.manifest import (
     Author,
     Contact,
@@ -56,7 +57,13 @@ def load_manifest(
 ) -> Manifest | None:
     """Read, validate and model the manifest (or text about to replace it); None if it has
     errors (all in report)."""
-    timings = timings or Timings()
+    with paused_collector():  # the node tree, kept for places, would be walked by each collection
+        return _load(path, report, display_root, timings or Timings(), text)
+
+
+def _load(
+    path: Path, report: Report, display_root: Path | None, timings: Timings, text: str | None
+) -> Manifest | None:
     file = display_path(path, relative_to=display_root)
     errors_before = report.count(Severity.ERROR)
     with timings.stage("read manifest"):
@@ -135,9 +142,7 @@ class _Builder(FieldChecker):
             feed_entries=_positive(data.get("feed_entries"), 50),
             origin=self.key_at(("site",)),
             field_origins=tuple(
-                (dotted(path[1:]), place.value)
-                for path, place in self.doc.places.items()
-                if len(path) > 1 and path[0] == "site"
+                (dotted(path[1:]), place.value) for path, place in self.doc.places(("site",))
             ),
         )
 
@@ -295,7 +300,7 @@ class _Builder(FieldChecker):
             content_note=text_or_none(data.get("content_note")),
             petition=petition,
             origin=self.at(path),
-            field_origins=tuple(_line_column(k, self.at((*path, k))) for k in data),
+            field_origins=self.doc.field_places(path),
             known_gaps=gaps,
             updated=updated,
             authors=self.authors(path, data.get("authors")),
@@ -435,7 +440,3 @@ def _positive(value: object, default: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return default
-
-
-def _line_column(name: str, where: Location) -> tuple[str, int, int]:
-    return (name, where.line, where.column)

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import fastjsonschema
 
 from research_digest.diagnostics import Report, did_you_mean
-from research_digest.manifest.yamlsource import DataPath, YamlDocument, dotted
+from research_digest.manifest.yamldocument import DataPath, YamlDocument, dotted
 
 if TYPE_CHECKING:  # jsonschema loads in 0.1 s: only a manifest being validated needs it
     import jsonschema

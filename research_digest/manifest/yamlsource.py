@@ -1,64 +1,31 @@
-"""Read a YAML file into plain data, remembering where every key and value stands.
+"""Read a YAML file into plain data, in which any key or value can be found.
 
 ``yaml.safe_load`` forgets positions and silently keeps the last of two equal
 keys. Composing the node tree keeps both: each node has a start mark, so every
 later diagnostic can name a line and column, and duplicate keys are refused.
 Anchors and aliases are refused too: a manifest has no use for them, and they
-are how a small file expands into a huge one.
+are how a small file expands into a huge one. The data, and the places found in
+the tree when asked for, are ``yamldocument``'s.
 """
 
 from __future__ import annotations
 
+import gc
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeAlias
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode
 
 from research_digest.diagnostics import Location, Report
-from research_digest.files import forbidden_character, read_text
+from research_digest.files import read_text
+from research_digest.manifest.yamldocument import ALIAS_TAG, MAX_DEPTH, YamlDocument, document_of
 
-DataPath: TypeAlias = tuple[str | int, ...]
-
-MAX_DEPTH = 32
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # about 180,000 sources
 _TAG = "tag:yaml.org,2002:"
-_SCALARS = SafeConstructor()
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a value (and, in a mapping, its key) stands in the file."""
-
-    value: Location
-    key: Location | None = None
-    plain_text: str | None = None  # an unquoted scalar YAML read as a non-string
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    data: object
-    places: dict[DataPath, Place]
-    file: str
-    reported: frozenset[DataPath] = frozenset()  # values already reported (aliases, tags)
-
-    def place(self, path: DataPath) -> Place:
-        """Find the place of a path, or of its nearest ancestor that has one."""
-        while path not in self.places and path:
-            path = path[:-1]
-        return self.places.get(path, Place(Location(self.file, 1, 1)))
-
-    def already_reported(self, path: DataPath) -> bool:
-        """Tell whether a value at or above path has been reported by the YAML reader."""
-        return any(path[: len(p)] == p for p in self.reported)
-
-
-_ALIAS_TAG = "!research-digest/alias"
-_COLLECTION_TAGS = (_TAG + "map", _TAG + "seq")
 
 
 def _compose_fast(text: str) -> Node | None:
@@ -136,7 +103,7 @@ class _Loader(yaml.SafeLoader):
                 f"YAML aliases are not supported (*{event.anchor})",
                 "write the value out in full",
             )
-            return ScalarNode(_ALIAS_TAG, "", event.start_mark, event.end_mark)
+            return ScalarNode(ALIAS_TAG, "", event.start_mark, event.end_mark)
         return super().compose_node(parent, index)
 
 
@@ -158,6 +125,26 @@ def load_yaml(
         report.error(Location(file, line, column), f"unsupported YAML tag {tag!r}",
                      "remove the tag: a manifest holds plain text, numbers, lists and "
                      "mappings")  # fmt: skip
+    with paused_collector():
+        return _compose(text, report, file)
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause Python's cycle collector: composing a large file makes hundreds of thousands of
+    objects and no cycle among them, and each collection they set off walks them all (more
+    than half the time of composing 10,000 sources). Any garbage is collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(text: str, report: Report, file: str) -> YamlDocument | None:
+    """Compose text (with libyaml if it can, else with Python) and read its data."""
     root = _compose_fast(text)
     loader = None
     try:
@@ -182,9 +169,7 @@ def load_yaml(
     if root is None:
         report.error(Location(file, 1, 1), "the file is empty")
         return None
-    converter = _Converter(report, file)
-    data = converter.convert(root, ())
-    return YamlDocument(data, converter.places, file, frozenset(converter.reported))
+    return document_of(root, report, file=file)
 
 
 def _tags(text: str) -> list[tuple[int, int, str]]:
@@ -232,93 +217,3 @@ def _report_syntax_error(exc: yaml.MarkedYAMLError, report: Report, file: str) -
         hint = f"{exc.context} at line {ctx.line + 1}, column {ctx.column + 1}"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     report.error(Location(file, line, column), f"invalid YAML: {problem}", hint)
-
-
-class _Converter:
-    """Turn composed nodes into plain data, recording where each value stands."""
-
-    def __init__(self, report: Report, file: str) -> None:
-        self.report = report
-        self.file = file
-        self.places: dict[DataPath, Place] = {}
-        self.reported: set[DataPath] = set()
-
-    def convert(self, node: Node, path: DataPath) -> object:
-        here = self.location(node)
-        if len(path) > MAX_DEPTH:
-            self.report.error(here, f"nested more than {MAX_DEPTH} levels deep")
-            self.reported.add(path)
-            return None
-        if node.tag not in _COLLECTION_TAGS and isinstance(node, MappingNode | SequenceNode):
-            self.reported.add(path)  # its tag is reported
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            items = []
-            for index, child in enumerate(node.value):
-                self.places[(*path, index)] = Place(self.location(child))
-                items.append(self.convert(child, (*path, index)))
-            return items
-        assert isinstance(node, ScalarNode)
-        value = self.scalar(node, path, here)
-        plain = not node.style and value is not None and not isinstance(value, str)  # C: ""
-        if plain and path in self.places:
-            self.places[path] = replace(self.places[path], plain_text=node.value)
-        return value
-
-    def mapping(self, node: MappingNode, path: DataPath) -> dict[str, object]:
-        result: dict[str, object] = {}
-        first_seen: dict[str, Location] = {}
-        for key_node, value_node in node.value:
-            key_at = self.location(key_node)
-            if not isinstance(key_node, ScalarNode):
-                self.report.error(key_at, "a key must be plain text, not a list or mapping")
-                continue
-            key = key_node.value  # always text: 'on:' or 'no:' stay words, not booleans
-            if key in first_seen:
-                self.report.error(
-                    key_at,
-                    f"{dotted((*path, key))}: duplicate key {key!r} "
-                    f"(first at line {first_seen[key].line})",
-                    "remove one of them: YAML would silently keep only the last",
-                )
-                continue
-            first_seen[key] = key_at
-            child = (*path, key)
-            self.places[child] = Place(self.location(value_node), key_at)
-            result[key] = self.convert(value_node, child)
-        return result
-
-    def scalar(self, node: ScalarNode, path: DataPath, here: Location) -> object:
-        tag = node.tag.removeprefix(_TAG)
-        if tag == "str":
-            forbidden = forbidden_character(node.value)
-            if forbidden is not None:
-                self.reported.add(path)
-                message = f"{dotted(path)}: holds the character {forbidden}, which no page or feed"
-                hint = "delete it (a YAML escape such as \\x01 or \\0 writes one)"
-                self.report.error(here, f"{message} can carry", hint)
-            return node.value
-        if tag == "null":
-            return None
-        if tag == "bool":
-            return _SCALARS.construct_yaml_bool(node)
-        if tag == "int":
-            return _SCALARS.construct_yaml_int(node)
-        if tag == "float":
-            return _SCALARS.construct_yaml_float(node)
-        if tag == "timestamp":
-            return node.value  # dates stay text; the manifest loader reads them itself
-        self.reported.add(path)  # its tag, or the alias it stands for, is reported
-        return None if node.tag == _ALIAS_TAG else node.value
-
-    def location(self, node: Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def dotted(path: DataPath) -> str:
-    """Write a data path as people read it: sources[2].url."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "the manifest"
