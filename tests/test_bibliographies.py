@@ -21,6 +21,7 @@ from citeproc.source.json import CiteProcJSON
 from pybtex.database import BibliographyDataError, parse_string
 from pybtex.plugin import find_plugin
 
+from research_digest.site import citations
 from research_digest.site.bibliographies import (
     FORMATS,
     bibliographies,
@@ -103,6 +104,13 @@ def test_citeproc_formats_the_whole_csl_json_file() -> None:
     assert len(printed) == len(EVERY_ID)
     assert any(p.startswith("Okafor, N. and A Charity's Research & Policy Unit (2025) Annual "
                             "report.") for p in printed)  # fmt: skip
+
+
+def test_the_csl_json_file_is_laid_out_as_json_dumps_lays_out_an_array() -> None:
+    items = [citations.csl(source, SITE) for source in by_id(M.sources)]
+    expected = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    assert bibliography(CSL_JSON, by_id(M.sources), SITE) == expected
+    assert bibliography(CSL_JSON, [], SITE) == "[]\n"
 
 
 def test_the_whole_ris_file_is_one_record_a_source_with_crlf_line_ends() -> None:

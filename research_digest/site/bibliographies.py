@@ -13,6 +13,7 @@ and a file's diff shows what changed.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -56,14 +57,28 @@ class Bibliography:
 
 
 def bibliography(format: Format, sources: Sequence[Source], site: Site) -> str:
-    """The sources' citations in one format, in the order given: a bibliography file's text,
+    """The sources' entries in one format, in the order given: a bibliography file's text,
     and, for one source, what its page shows."""
+    return joined(format, [entry(format, source, site) for source in sources])
+
+
+def entry(format: Format, source: Source, site: Site) -> str:
+    """A source's entry in one format, as a bibliography holds it."""
     if format.id == "bibtex":
-        return "\n".join(citations.bibtex(source, site) for source in sources)
+        return citations.bibtex(source, site)
     if format.id == "ris":
-        return "\r\n".join(citations.ris(source, site) for source in sources)
-    items = [citations.csl(source, site) for source in sources]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+        return citations.ris(source, site)
+    item = json.dumps(citations.csl(source, site), indent=2, ensure_ascii=False)
+    return textwrap.indent(item, "  ")  # an item of the file's array
+
+
+def joined(format: Format, entries: Sequence[str]) -> str:
+    """Entries of one format as a file holds them."""
+    if format.id == "bibtex":
+        return "\n".join(entries)  # a blank line between entries
+    if format.id == "ris":
+        return "\r\n".join(entries)
+    return "[\n" + ",\n".join(entries) + "\n]\n" if entries else "[]\n"  # json.dumps's layout
 
 
 def shown_on_page(source: Source, site: Site) -> list[tuple[Format, str]]:
@@ -97,13 +112,20 @@ def bibliography_files(
 ) -> list[OutputFile]:
     """Every bibliography in every format, but those whose files are all in unchanged. They
     are made from the manifest alone."""
-    files = []
+    files: list[OutputFile] = []
+    made: dict[tuple[str, str], str] = {}  # each source's entries, made once
+
+    def entries(format: Format, sources: Sequence[Source]) -> list[str]:
+        for source in sources:
+            if (format.id, source.id) not in made:
+                made[format.id, source.id] = entry(format, source, manifest.site)
+        return [made[format.id, source.id] for source in sources]
+
     for found, sources in bibliographies(manifest):
         paths = [found.path(f) for f in FORMATS]
-        if all(path in unchanged for path in paths):
-            continue
-        files += [OutputFile(path, bibliography(f, sources, manifest.site).encode("utf-8"))
-                  for path, f in zip(paths, FORMATS, strict=True)]  # fmt: skip
+        if not all(path in unchanged for path in paths):
+            files += [OutputFile(path, joined(f, entries(f, sources)).encode())
+                      for path, f in zip(paths, FORMATS, strict=True)]  # fmt: skip
     return files
 
 
