@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,11 @@ from research_digest.buildcache import CACHE_FILE, BuildCache
 from research_digest.cli import main
 from research_digest.diagnostics import Report, display_path
 from research_digest.errors import BuildFailed, UserError
+from research_digest.model.manifest import Manifest
 from research_digest.model.outputs import OutputFile
 from research_digest.output import sitewriter
 from research_digest.pipeline import BuildResult, build
-from research_digest.site import render
+from research_digest.site import bibliographies, render
 from research_digest.site.documents import MarkdownRenderer, WriteUp
 from research_digest.site.pages import Page
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
@@ -90,6 +92,10 @@ def edits(digest: Path, templates: Path) -> list[tuple[str, Callable[[], None]]]
         (
             "change a source's entry",
             lambda: edit(manifest, "A news report whose copy", "A news article whose copy"),
+        ),
+        (
+            "change a source's title",  # every bibliography it is in shows it
+            lambda: edit(manifest, "title: Annual report\n", "title: Annual report 2025\n"),
         ),
         ("delete a source", delete_source),
         (
@@ -211,8 +217,8 @@ def test_a_write_up_edit_rewrites_its_page_and_leaves_unrelated_pages_alone(
     after = mtimes(out)
     changed = sorted(p for p in after if before.get(p) != after[p])
     assert "sources/crlf-article/index.html" in changed
-    for unchanged in ("about/index.html", "sources/annual-report/index.html",
-                      "static/style.css", "sources/petition-100001/cite.bib"):  # fmt: skip
+    for unchanged in ("about/index.html", "sources/annual-report/index.html", "static/style.css",
+                      "data/digest.bib", "topics/quiet/sources.ris"):  # fmt: skip
         assert unchanged not in changed
 
 
@@ -236,6 +242,48 @@ def test_a_write_up_edit_renders_only_its_page(
     edit(test_digest, "title: Test Digest", "title: The Test Digest")  # every page shows it
     build_with_cache(test_digest, out, templates, Report())
     assert len(rendered) == sum(1 for p in read_tree(out) if p.endswith(".html")) + 2
+
+
+def test_a_title_edit_rewrites_the_bibliographies_the_source_is_in_and_no_other(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    build_with_cache(test_digest, out, templates, Report())
+    before = mtimes(out)
+    edit(test_digest, "title: Annual report\n", "title: Annual report 2025\n")  # in alpha only
+    build_with_cache(test_digest, out, templates, Report())
+    after = mtimes(out)
+    assert read_tree(out) == full_build(test_digest, fresh, templates)
+    rewritten = {p for p in after if before.get(p) != after[p]}
+    bibliographies = {p for p in after if p.endswith((".bib", ".ris", ".csl.json"))}
+    assert sorted(rewritten & bibliographies) == [
+        "data/digest.bib", "data/digest.csl.json", "data/digest.ris",
+        "topics/alpha/sources.bib", "topics/alpha/sources.csl.json", "topics/alpha/sources.ris",
+    ]  # fmt: skip
+    assert b"title = {Annual report 2025}" in read_tree(out)["topics/alpha/sources.bib"]
+
+
+def test_a_write_up_edit_makes_no_bibliography_again(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bibliographies are made from the manifest alone: no write-up's text is in them."""
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    made: list[str] = []
+    real = bibliographies.bibliography_files
+
+    def spy(manifest: Manifest, unchanged: AbstractSet[str] = frozenset()) -> list[OutputFile]:
+        files = real(manifest, unchanged)
+        made.extend(file.path for file in files)
+        return files
+
+    monkeypatch.setattr(bibliographies, "bibliography_files", spy)
+    edit(test_digest.parent / "content" / "annual-report.md", "\n", "\nEdited.\n")
+    build_with_cache(test_digest, out, templates, Report())
+    assert made == []
+    edit(test_digest, "title: Annual report\n", "title: Annual report 2025\n")
+    build_with_cache(test_digest, out, templates, Report())
+    assert "data/digest.bib" in made  # a manifest edit makes every output again (see README)
 
 
 def test_kept_pages_are_read_back_when_the_folder_must_be_written_anew(

@@ -36,7 +36,7 @@ def test_github_annotations(lint_digest: Path, capsys: pytest.CaptureFixture[str
     code, err = run("check", "--templates", str(TEMPLATES), "--format", "github")
     assert code == 1
     assert capsys.readouterr().out == (LINT / "check-github.expected").read_text()
-    assert err == "checked 17 sources, 28 pages and 791 links: 11 errors, 11 warnings\n"
+    assert err == "checked 17 sources, 28 pages and 852 links: 11 errors, 11 warnings\n"
 
 
 def test_warnings_alone_pass_unless_strict(lint_digest: Path) -> None:
@@ -54,7 +54,7 @@ def test_warnings_alone_pass_unless_strict(lint_digest: Path) -> None:
     assert (code, err) == (0, "")
     code, err = run("check", "--templates", str(TEMPLATES), "-q", "--strict")
     assert code == 1
-    assert err.endswith("checked 17 sources, 28 pages and 784 links: 11 warnings\n")
+    assert err.endswith("checked 17 sources, 28 pages and 845 links: 11 warnings\n")
 
 
 def test_the_shipped_digest_passes_strictly(
@@ -63,7 +63,7 @@ def test_the_shipped_digest_passes_strictly(
     monkeypatch.chdir(LINT.parent.parent.parent)
     code, err = run("check")
     assert code == 0
-    assert err == "checked 39 sources, 57 pages and 2,486 links: no problems\n"
+    assert err == "checked 39 sources, 57 pages and 2,727 links: no problems\n"
     assert run("check", "--strict") == (0, err)
 
 

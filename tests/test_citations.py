@@ -1,7 +1,8 @@
 """Citations: BibTeX, RIS, CSL-JSON, a formatted line, meta tags and JSON-LD for a source,
-and what real citation processors print from the files: citeproc-py formats the CSL-JSON in
-a standard style (Cite Them Right Harvard, bundled with it), pybtex the BibTeX in its port of
-BibTeX's 'plain' style."""
+and what real citation processors print from its entries, as a bibliography file holds them
+and its page shows them: citeproc-py formats the CSL-JSON in a standard style (Cite Them
+Right Harvard, bundled with it), pybtex the BibTeX in its port of BibTeX's 'plain' style.
+(tests/test_bibliographies.py formats whole bibliographies.)"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pybtex.plugin import find_plugin
 from research_digest.manifest.schema import manifest_schema
 from research_digest.model.manifest import Author, Organisation, PartialDate, Person, Source
 from research_digest.site import citations
+from research_digest.site.bibliographies import FORMATS, bibliography
 from tests.conftest import load_digest
 from tests.latex import read_back
 from tests.strategies import author_lists, texish
@@ -59,19 +61,22 @@ HOSTILE = dataclasses.replace(
 )
 
 
+BIBTEX, RIS, CSL_JSON = FORMATS
+
+
 def harvard(source: Source) -> str:
-    """The source's CSL-JSON file as citeproc-py formats it, in Cite Them Right Harvard."""
-    [item] = json.loads(citations.csl_json(source, SITE))
+    """The source's CSL-JSON entry as citeproc-py formats it, in Cite Them Right Harvard."""
+    [item] = json.loads(bibliography(CSL_JSON, [source], SITE))
     style = CitationStylesStyle("harvard-cite-them-right", locale="en-GB", validate=False)
-    bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
-    bibliography.register(Citation([CitationItem(source.id)]))
-    [entry] = bibliography.bibliography()
+    processor = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
+    processor.register(Citation([CitationItem(source.id)]))
+    [entry] = processor.bibliography()
     return str(entry)
 
 
 def plain(source: Source) -> str:
-    """The source's .bib file as pybtex parses it and formats it in BibTeX's 'plain' style."""
-    data = parse_string(citations.bibtex(source, SITE), "bibtex")
+    """The source's BibTeX entry as pybtex parses it and formats it in BibTeX's 'plain' style."""
+    data = parse_string(bibliography(BIBTEX, [source], SITE), "bibtex")
     style = find_plugin("pybtex.style.formatting", "plain")()
     [entry] = style.format_bibliography(data)
     text: str = entry.text.render_as("text")
@@ -80,7 +85,7 @@ def plain(source: Source) -> str:
 
 def ris_fields(source: Source) -> list[tuple[str, str]]:
     """The source's RIS record read as a RIS reader does: one 'XX  - value' line a field."""
-    record = citations.ris(source, SITE)
+    record = bibliography(RIS, [source], SITE)
     assert record.endswith("ER  - \r\n") and record.count("\r\n") == record.count("\n")
     lines = record.split("\r\n")[:-2]
     assert all(len(line) > 6 and line[2:6] == "  - " for line in lines), lines
@@ -200,7 +205,7 @@ def test_any_source_gives_a_bib_file_pybtex_reads_back_and_formats(
     plain(source)  # every field a style needs is there
 
 
-# -- the files themselves ---------------------------------------------------------------------
+# -- the entries themselves ---------------------------------------------------------------------
 
 
 def test_bibtex_of_a_report_with_authors_is_a_techreport() -> None:
@@ -288,7 +293,7 @@ def test_ris_puts_an_outlet_in_t2_and_a_publisher_in_pb_as_zotero_reads_them() -
 
 
 def test_csl_json_is_a_list_of_one_item_with_date_parts_as_precise_as_known() -> None:
-    [item] = json.loads(citations.csl_json(REPORT, SITE))
+    [item] = json.loads(bibliography(CSL_JSON, [REPORT], SITE))
     assert item == {
         "id": "annual-report", "type": "report", "title": "Annual report",
         "author": [{"family": "Okafor", "given": "Ngozi"},

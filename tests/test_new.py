@@ -31,7 +31,7 @@ def test_a_new_digest_builds_and_passes_the_strict_check_at_once(
     monkeypatch.chdir(folder)
     assert run("check", "--strict") == (
         0,
-        "checked 1 source, 10 pages and 201 links: no problems\n",
+        "checked 1 source, 10 pages and 214 links: no problems\n",
     )
     code, said = run("build")
     assert code == 0, said

@@ -62,17 +62,30 @@ def test_json_ld_fits_each_kind_of_page() -> None:
     assert kinds["data/"] == "Dataset"
     assert kinds["sources/annual-report/"] == "Article"
     dataset = json.loads(by_path()["data/"].json_ld or "")
-    assert [d["contentUrl"] for d in dataset["distribution"]] == [
-        "https://digest.test/sub/path/data/sources.json",
-        "https://digest.test/sub/path/data/sources.csv",
-    ]
+    assert [(d["encodingFormat"], d["contentUrl"]) for d in dataset["distribution"]] == [
+        ("application/json", "https://digest.test/sub/path/data/sources.json"),
+        ("text/csv", "https://digest.test/sub/path/data/sources.csv"),
+        ("application/x-bibtex", "https://digest.test/sub/path/data/digest.bib"),
+        ("application/x-research-info-systems", "https://digest.test/sub/path/data/digest.ris"),
+        ("application/vnd.citationstyles.csl+json",
+         "https://digest.test/sub/path/data/digest.csl.json"),
+    ]  # fmt: skip
 
 
-def test_data_files_hold_the_export_and_three_citations_per_source() -> None:
+def test_data_files_hold_the_export_and_the_bibliographies_not_a_file_per_source() -> None:
     files = [f.path for f in pages.data_files(DIGEST)]
-    assert files[:3] == ["data/sources.json", "data/sources.csv", "data/sources.schema.json"]
-    assert len(files) == 3 + 3 * len(M.sources)
-    assert "sources/annual-report/cite.ris" in files
+    assert files == [
+        "data/sources.json", "data/sources.csv", "data/sources.schema.json",
+        "data/digest.bib", "data/digest.ris", "data/digest.csl.json",
+        "topics/alpha/sources.bib", "topics/alpha/sources.ris", "topics/alpha/sources.csl.json",
+        "topics/petitions/sources.bib", "topics/petitions/sources.ris",
+        "topics/petitions/sources.csl.json",
+        "topics/quiet/sources.bib", "topics/quiet/sources.ris", "topics/quiet/sources.csl.json",
+    ]  # fmt: skip
+    unchanged = frozenset(files) - {"topics/quiet/sources.ris"}
+    assert [f.path for f in pages.data_files(DIGEST, unchanged)] == [
+        "topics/quiet/sources.bib", "topics/quiet/sources.ris", "topics/quiet/sources.csl.json",
+    ]  # fmt: skip
 
 
 SMALL = """\

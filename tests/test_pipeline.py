@@ -238,6 +238,8 @@ def test_a_draft_is_left_out_of_everything_a_build_publishes(
     build_digest(test_digest, tmp_path / "site", report=report)
     site = read_tree(tmp_path / "site")
     assert not any(path.startswith("sources/crlf-article/") for path in site)
+    assert {"data/digest.bib", "topics/alpha/sources.ris"} <= set(site)  # without it, too
+    assert "topics/quiet/sources.ris" not in site  # its only source is the draft
     for path, content in site.items():
         assert b"crlf-article" not in content, path
     assert b"The article recalls the year before" not in site["topics/alpha/index.html"]

@@ -132,7 +132,7 @@ def test_a_missing_templates_folder_is_reported(tmp_path: Path) -> None:
 def test_relative_urls_agree_with_posixpath_on_every_pair() -> None:
     """The fast relative_url gives what relpath would, for every pair of site paths."""
     paths = ["", "404.html", "feed.xml", "topics/", "topics/alpha/", "topics/alpha/feed.xml",
-             "topics/alpha/timeline/", "topics/alphabet/", "sources/a/", "sources/a/cite.bib",
+             "topics/alpha/timeline/", "topics/alphabet/", "sources/a/", "topics/alpha/sources.bib",
              "sources/ab/", "static/style.css", "search/", "search-index/index.json"]  # fmt: skip
     for page in paths:
         for target in paths:

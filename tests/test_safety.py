@@ -3,6 +3,7 @@ live markup: no script, no event handler, no javascript:/data: link, no media of
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -84,10 +85,15 @@ def test_hostile_authors_and_doi_are_text_and_an_encoded_link(hostile_site: Path
     assert f'<a href="{link}onerror=alert(1)%3E" rel="noopener noreferrer">' in page
     assert ('<meta name="citation_doi" content="10.5555/&#34;&gt;&lt;script&gt;alert(&#39;doi'
             in page)  # fmt: skip
-    [item] = json.loads((folder / "cite.json").read_text())
+    data = hostile_site / "data"
+    items = {item["id"]: item for item in json.loads((data / "digest.csl.json").read_text())}
+    item = items["regulator-statement"]
     assert item["DOI"] == HOSTILE_DOI and item["author"][0]["literal"] == SCRIPT + IMG
-    [entry] = parse_string((folder / "cite.bib").read_text(), "bibtex").entries.values()
+    entry = parse_string((data / "digest.bib").read_text(), "bibtex").entries["regulator-statement"]
     assert len(entry.persons["author"]) == 2 and entry.fields["doi"] == HOSTILE_DOI
+    [shown] = re.findall(r'<details id="cite-csl-json">\s*<summary>CSL-JSON</summary>\s*'
+                         r"<pre><code>([^<]*)</code></pre>", page)  # fmt: skip
+    assert json.loads(html.unescape(shown)) == [item]  # escaped on the page, whole in a copy
 
 
 def test_no_feed_entry_holds_live_hostile_markup(hostile_site: Path) -> None:

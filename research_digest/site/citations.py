@@ -1,13 +1,14 @@
 """How to cite a source, in every form reference managers read. Pure.
 
-A source page offers the source's citation as BibTeX, RIS and CSL-JSON files,
-a formatted line, ``citation_*`` meta tags (Highwire Press, which Zotero reads
-in one click) and schema.org JSON-LD. The citation is of the source itself,
-the original, with a note of where the digest summarises it.
+A source's citation as a BibTeX entry, a RIS record and a CSL-JSON item (which
+``bibliographies`` gathers into the digest's and its topics' files, and a source page
+shows), a formatted line, ``citation_*`` meta tags (Highwire Press, which Zotero reads
+in one click) and schema.org JSON-LD. The citation is of the source itself, the
+original, with a note of where the digest summarises it.
 
 Each format puts the publisher where the standard styles print it, and Zotero
-reads it, for the kind of source: see ``OUTLET_KINDS``. The tests format every
-file with citeproc-py and pybtex to prove it.
+reads it, for the kind of source: see ``OUTLET_KINDS``. The tests format the
+bibliographies with citeproc-py and pybtex to prove it.
 """
 
 from __future__ import annotations
@@ -145,10 +146,6 @@ def csl_name(author: Author) -> dict[str, str]:
         return {"literal": author.name}
     name = {"family": author.family}
     return (name | {"given": author.given}) if author.given else name
-
-
-def csl_json(source: Source, site: Site) -> str:
-    return json.dumps([csl(source, site)], indent=2, ensure_ascii=False) + "\n"
 
 
 def formatted(source: Source, site: Site) -> str:

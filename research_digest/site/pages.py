@@ -20,7 +20,7 @@ from research_digest.files import content_hash
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import Source, Topic
 from research_digest.model.outputs import OutputFile
-from research_digest.site import citations, petitionviews, timeline, views
+from research_digest.site import bibliographies, citations, petitionviews, timeline, views
 from research_digest.site.dataexport import data_schema, export
 
 # How a page links to others: relative (../topics/), from the site's root path
@@ -243,6 +243,7 @@ def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
                     "last_added": views.last_added(sources),
                     "petitions": petitionviews.petition_views(digest, sources),
                     "has_timeline": timeline.has_timeline(sources),
+                    "bibliography": bibliographies.topic_bibliography(topic) if sources else None,
                 }, section="topics", updated=last_changed(digest, sources),
                 json_ld=citations.json_ld(collection))  # fmt: skip
 
@@ -298,6 +299,8 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
                     "petition": petition,
                     "authors": citations.author_list(source.authors),
                     "citation": citations.formatted(source, m.site),
+                    "citation_texts": bibliographies.shown_on_page(source, m.site),
+                    "bibliographies": bibliographies.of_source(source, m),
                     "archive": archive,
                 }, updated=last_changed(digest, [source]), kind="article",
                 json_ld=citations.json_ld(citations.source_ld(source, m.site)),
@@ -307,6 +310,10 @@ def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
 def data_page(digest: Digest) -> Page:
     m = digest.manifest
     description = f"Every source in {m.site.title}, its topics, and its petition figures."
+    published = [found for found, _ in bibliographies.bibliographies(m)]  # the digest's first
+    downloads = [("application/json", "data/sources.json"), ("text/csv", "data/sources.csv")]
+    if published:
+        downloads += [(f.media_type, published[0].path(f)) for f in bibliographies.FORMATS]
     dataset = {
         "@context": "https://schema.org", "@type": "Dataset",
         "name": f"{m.site.title}: sources and petition figures",
@@ -314,36 +321,23 @@ def data_page(digest: Digest) -> Page:
         "url": m.site.base_url + "data/",
         "license": m.site.licence.url or m.site.licence.name,
         "dateModified": (last_changed(digest, m.sources) or digest.built_at.date()).isoformat(),
-        "distribution": [
-            {"@type": "DataDownload", "encodingFormat": "application/json",
-             "contentUrl": m.site.base_url + "data/sources.json"},
-            {"@type": "DataDownload", "encodingFormat": "text/csv",
-             "contentUrl": m.site.base_url + "data/sources.csv"},
-        ],
+        "distribution": [{"@type": "DataDownload", "encodingFormat": media_type,
+                          "contentUrl": m.site.base_url + path} for media_type, path in downloads],
     }  # fmt: skip
     return Page("data/", "data.html", "Data", description, feeds(m.site.title, ""),
-                section="data", updated=last_changed(digest, m.sources),
+                {"bibliographies": published}, section="data",
+                updated=last_changed(digest, m.sources),
                 json_ld=citations.json_ld(dataset))  # fmt: skip
 
 
 def data_files(digest: Digest, unchanged: AbstractSet[str] = frozenset()) -> list[OutputFile]:
-    """The files beside the pages: each source's citations, and the data export; but those
-    in unchanged. They are made from the manifest and the petition data alone."""
-    site = digest.manifest.site
+    """The files beside the pages: the data export and the bibliographies; but those in
+    unchanged. They are made from the manifest and the petition data alone."""
     files = []
     if not {"data/sources.json", "data/sources.csv", "data/sources.schema.json"} <= unchanged:
         files += [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
         files.append(OutputFile("data/sources.schema.json", data_schema()))
-    for source in digest.manifest.sources:
-        folder = f"sources/{source.id}/"
-        if all(f"{folder}cite.{kind}" in unchanged for kind in ("bib", "ris", "json")):
-            continue
-        files += [
-            OutputFile(folder + "cite.bib", citations.bibtex(source, site).encode()),
-            OutputFile(folder + "cite.ris", citations.ris(source, site).encode()),
-            OutputFile(folder + "cite.json", citations.csl_json(source, site).encode()),
-        ]
-    return files
+    return files + bibliographies.bibliography_files(digest.manifest, unchanged)
 
 
 def feeds(title: str, folder: str) -> tuple[FeedLink, ...]:

@@ -28,7 +28,7 @@ from research_digest.model.digest import Digest
 from research_digest.model.outputs import OutputFile
 from research_digest.model.petitions import PetitionData
 from research_digest.parallel import map_forked
-from research_digest.site import charts, petitionviews, views
+from research_digest.site import bibliographies, charts, petitionviews, views
 from research_digest.site.pages import Page, page_plan
 from research_digest.site.sanitize import resolve_links
 
@@ -128,6 +128,7 @@ def load_theme(
         plain_text=_plain_text,
         pointed_petitions=_pointed_petitions,
         history_chart=charts.history_chart,
+        citation_formats=bibliographies.FORMATS,
         csp=CSP,
     )
     assets: dict[str, OutputFile] = {}
