@@ -92,9 +92,10 @@ browser-deps:
 golden: $(VENV)/.installed-test
 	$(PY) -m tests.golden_refresh
 
-# BENCH_ARGS='--sizes 1000 --runs 1' for a quick look
+# BENCH_ARGS='--sizes 1000 --runs 1' for a quick look. Each timed build writes into a new
+# folder, deleted only after the timing: a large deletion slows this disk for minutes.
 bench: $(VENV)/.installed-test
-	$(PY) -m bench.build_bench $(BENCH_ARGS)
+	$(PY) bench/build_bench.py $(BENCH_ARGS)
 
 bench-fetch: $(VENV)/.installed-test
 	$(PY) -m bench.fetch_bench
