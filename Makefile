@@ -10,7 +10,7 @@ BUILD_EPOCH = $${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}
 # apt-get needs root: sudo unless we are root already (as in CI containers)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site add-deps serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-fetch constraints clean help
+.PHONY: site add-deps serve refresh test test-quick lint pytest test-browser fuzz browser-deps golden bench bench-peers bench-fetch constraints clean help
 
 help:
 	@echo "make site         install into .venv/, then build site/ from sources.yaml and content/"
@@ -26,6 +26,8 @@ help:
 	@echo "make test-browser run the browser tests only, failing if Chromium or the tools are missing"
 	@echo "make golden       refresh tests/golden/ from tests/data/digest/ (review the diff)"
 	@echo "make bench        time builds of synthetic 1,000- and 10,000-source digests"
+	@echo "make bench-peers  time our build from nothing beside Hugo, Eleventy and Pelican's"
+	@echo "                  (installed into .cache/bench-peers/ where the machine allows)"
 	@echo "make bench-fetch  time 500 petition fetches against a local server"
 	@echo "make constraints  re-pin constraints.txt to the newest releases"
 	@echo "make clean        remove site/, .venv/, node_modules/ and caches"
@@ -92,9 +94,16 @@ browser-deps:
 golden: $(VENV)/.installed-test
 	$(PY) -m tests.golden_refresh
 
-# BENCH_ARGS='--sizes 1000 --runs 1' for a quick look
+# BENCH_ARGS='--sizes 1000 --runs 1' for a quick look. Each timed build writes into a new
+# folder, deleted only after the timing: a large deletion slows this disk for minutes.
 bench: $(VENV)/.installed-test
-	$(PY) -m bench.build_bench $(BENCH_ARGS)
+	$(PY) bench/build_bench.py $(BENCH_ARGS)
+
+# Hugo from Debian (apt-get, with sudo unless root), Eleventy from npm and Pelican from PyPI
+# into .cache/bench-peers/; a peer that cannot be installed is skipped, saying why.
+# BENCH_ARGS='--sizes 1000 --rounds 1' for a quick look.
+bench-peers: $(VENV)/.installed-test
+	$(PY) bench/peers_bench.py $(BENCH_ARGS)
 
 bench-fetch: $(VENV)/.installed-test
 	$(PY) -m bench.fetch_bench
