@@ -64,7 +64,8 @@ def take_stock(
 ) -> Stock:
     """Hash what a build of manifest_path into out will read (templates: the folder of
     the digest's own templates), with its options."""
-    root = manifest_path.parent
+    root = manifest_path.parent.resolve()  # as the manifest's write-up paths are
+    manifest_path = root / manifest_path.name
     content = tree_files(root / "content")  # walked once, for both keys
     fingerprint, hashes = input_fingerprint(manifest_path, content, templates, cache, options)
     manifest = manifest_key(manifest_path, hashes[str(manifest_path)], content)
@@ -148,16 +149,16 @@ def cached_manifest(
 
 def output_keys(digest: Digest, site: str) -> Callable[[str], str]:
     """A hash of what a page, feed or data file (by output path) is made from: what it shows
-    of the write-ups (pages.shown_text), of the manifest (pages.manifest_shown) and the
-    rest (site_key)."""
+    of the write-ups (pages.shown_text), of the manifest (pages.manifest_shown), of the
+    build's time beyond its day (pages.clock_shown) and the rest (site_key)."""
     shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
-    manifest = pages.manifest_shown(digest)
+    manifest, clock = pages.manifest_shown(digest), pages.clock_shown(digest)
 
     @functools.cache
     def key(path: str) -> str:
         text = shown.get(path)
         found = content_hash(text.encode()) if text is not None else ""
-        return content_hash(f"{site}\0{path}\0{found}\0{manifest(path)}".encode())
+        return content_hash(f"{site}\0{path}\0{found}\0{manifest(path)}\0{clock(path)}".encode())
 
     return key
 

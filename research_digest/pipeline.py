@@ -96,7 +96,8 @@ def build(
                 "base_url": base_url,
                 "strict": strict,
                 "drafts": drafts,
-                "built_at": built_at.isoformat(),
+                # what the pages show of the time: the day (pages.clock_shown for the rest)
+                "built_on": built_at.date().isoformat(),
                 "out": str(out),
                 "cwd": str(Path.cwd()),  # diagnostics name paths from it
             }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import os
 import random
 import re
@@ -25,7 +27,7 @@ from research_digest.model.manifest import Manifest
 from research_digest.model.outputs import OutputFile
 from research_digest.output import sitewriter
 from research_digest.pipeline import BuildResult, build
-from research_digest.site import bibliographies, render
+from research_digest.site import bibliographies, documents, render
 from research_digest.site.documents import MarkdownRenderer, WriteUp
 from research_digest.site.pages import Page
 from tests.conftest import BUILT_AT, TEMPLATES, read_tree
@@ -565,3 +567,69 @@ def test_a_topic_summary_edit_rewrites_that_topics_files_and_the_overviews_only(
     assert not [p for p in changed if p.startswith(("topics/alpha/", "topics/petitions/"))]
     assert "topics/quiet/index.html" in changed and "topics/quiet/feed.xml" in changed
     assert "topics/index.html" in changed
+
+
+def test_a_build_later_the_same_day_changes_nothing_and_the_next_day_every_page(
+    test_digest: Path, templates: Path, tmp_path: Path
+) -> None:
+    # Without SOURCE_DATE_EPOCH a build is made at the time it runs; pages show its day at
+    # most, so a build a second or hours later the same day has nothing to do.
+    out = tmp_path / "site"
+    build(test_digest, out=out, report=Report(), templates=templates, now=BUILT_AT)
+    for later in (dt.timedelta(seconds=1), dt.timedelta(hours=11, minutes=59)):
+        result = build(test_digest, out=out, report=Report(), templates=templates,
+                       now=BUILT_AT + later)  # fmt: skip
+        assert result.up_to_date
+    edit(test_digest.parent / "content" / "crlf-article.md", "line", "LINE")
+    result = build(test_digest, out=out, report=Report(), templates=templates,
+                   now=BUILT_AT + dt.timedelta(hours=1))  # fmt: skip
+    assert not result.up_to_date and 0 < result.written < result.pages // 2  # not every page
+    exported = json.loads((out / "data" / "sources.json").read_text(encoding="utf-8"))
+    assert exported["built"] == (BUILT_AT + dt.timedelta(hours=1)).isoformat()  # its full time
+    next_day = BUILT_AT + dt.timedelta(days=1)
+    build(test_digest, out=out, report=Report(), templates=templates, now=next_day)
+    fresh = tmp_path / "fresh"
+    build(test_digest, out=fresh, report=Report(), templates=templates, now=next_day,
+          use_cache=False)  # fmt: skip
+    assert read_tree(out) == read_tree(fresh)  # every footer says the new day
+
+
+def test_a_manifest_named_from_its_own_folder_keeps_the_write_ups_cached(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python build.py build, run in the digest's folder: the manifest's path is relative,
+    # its write-ups' paths resolved; the cache must still know each write-up by its bytes.
+    monkeypatch.chdir(test_digest.parent)
+    out = tmp_path / "site"
+    build(Path(test_digest.name), out=out, report=Report(), templates=templates, now=BUILT_AT)
+    rendered: list[int] = []
+    render_all = documents._render_all
+
+    def counted(texts: dict[str, str], jobs: int) -> dict[str, WriteUp]:
+        rendered.append(len(texts))
+        return render_all(texts, jobs)
+
+    monkeypatch.setattr(documents, "_render_all", counted)
+    edit(test_digest, "A topic with one source", "A topic with a single source")
+    build(Path(test_digest.name), out=out, report=Report(), templates=templates, now=BUILT_AT)
+    assert rendered == [0]
+
+
+def test_a_topic_edit_leaves_the_digests_bibliography_alone(
+    test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it holds every source's entry, made from the sources and the site's settings alone
+    out = tmp_path / "site"
+    build_with_cache(test_digest, out, templates, Report())
+    kept: list[AbstractSet[str]] = []
+    files = bibliographies.bibliography_files
+
+    def recorded(manifest: Manifest, unchanged: AbstractSet[str]) -> list[OutputFile]:
+        kept.append(unchanged)
+        return files(manifest, unchanged)
+
+    monkeypatch.setattr(bibliographies, "bibliography_files", recorded)
+    edit(test_digest, "A topic with one source", "A topic with a single source")
+    build_with_cache(test_digest, out, templates, Report())
+    digest_files = {bibliographies.DIGEST.path(f) for f in bibliographies.FORMATS}
+    assert kept and digest_files <= kept[0]

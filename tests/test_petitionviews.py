@@ -81,3 +81,25 @@ def test_petition_urls_map_to_our_pages() -> None:
     )
     assert our_petition_page("https://petition.parliament.uk/petitions/999999", m) is None
     assert our_petition_page("https://elsewhere.test/petitions/100002", m) is None
+
+
+def test_a_petitions_age_is_counted_in_days_of_the_calendar() -> None:
+    """What a page shows of its data's age is the same all day: a build later the same day
+    has nothing to render again (the build's cache keys pages by the build's day)."""
+    m = load_digest().manifest
+    records = load_petition_data(m, Report())
+    record = records["petition-100002"]
+
+    def age(fetched: dt.datetime, built: dt.datetime) -> dt.timedelta | None:
+        found = {**records, "petition-100002": dataclasses.replace(record, fetched_at=fetched)}
+        views = petition_views(Digest(m, {}, found, None, built), m.sources)
+        return next(v.age for v in views if v.source.id == "petition-100002")
+
+    day = dt.datetime(2026, 2, 8, tzinfo=dt.UTC)
+    late, early = day + dt.timedelta(hours=23, minutes=59), day + dt.timedelta(minutes=1)
+    assert age(late, late + dt.timedelta(minutes=2)) == dt.timedelta(days=1)  # the next day
+    assert age(early, late) == dt.timedelta(0)  # the same day
+    assert age(day, day + dt.timedelta(days=3, hours=23)) == dt.timedelta(days=3)
+    assert age(late, early) == dt.timedelta(0)  # fetched after the build: never negative
+    in_paris = dt.timezone(dt.timedelta(hours=1))
+    assert age(dt.datetime(2026, 2, 9, 0, 30, tzinfo=in_paris), late) == dt.timedelta(0)  # UTC

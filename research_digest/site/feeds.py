@@ -69,7 +69,7 @@ def _feed_pair(
     description: str,
 ) -> list[OutputFile]:
     newest = max((s.last_changed for s in entries), default=None)
-    updated = _midnight(newest) if newest else digest.built_at
+    updated = _midnight(newest or digest.built_at.date())  # a day, as the entries' dates
     files = []
     for name, fmt in zip(FEED_FILES, ("rss", "atom"), strict=True):
         feed = _feed(digest, folder, name, title, description, updated)

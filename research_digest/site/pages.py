@@ -146,6 +146,10 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     return [make for path, make in plan if output_path(path) not in unchanged]
 
 
+DATA_EXPORT = "data/sources.json"  # the one file that gives the time of the build
+BIBLIOGRAPHY = bibliographies.DIGEST.stem + "."  # the whole digest's: 'data/digest.bib'...
+
+
 def output_path(path: str) -> str:
     """The file a page at path is written to: 'topics/' -> 'topics/index.html'."""
     return path + "index.html" if path == "" or path.endswith("/") else path
@@ -163,13 +167,24 @@ def shown_text(digest: Digest) -> dict[str, str]:
     return found
 
 
+def clock_shown(digest: Digest) -> Callable[[str], str]:
+    """For each output path, what its file shows of the time of the build: the data export
+    gives the time itself; every other file, the day at most (a page's footer, a
+    petition's age in days, an empty feed's date). The build's cache relies on this, with
+    the build's day in its own keys, to keep what a build later the same day would make
+    the same."""
+    when = digest.built_at.isoformat()
+    return lambda path: when if path == DATA_EXPORT else ""
+
+
 def manifest_shown(digest: Digest) -> Callable[[str], str]:
     """For each output path, a string that changes whenever what its file shows of the
     manifest may change (its places in the file aside). A source's page shows the site's
     settings, every source (its related sources, the navigation) and each topic's id,
     title and content note, never a topic's summary or key moments; a topic's pages and
     feeds show that topic whole; the sitemap, what the pages are and when they changed
-    (robots.txt, only the site's address).
+    (robots.txt, only the site's address); the digest's bibliography, the sources and the
+    site's settings.
     Every other file may show anything. The build's cache relies on this, with shown_text,
     to know which files a manifest edit changes."""
     m = digest.manifest
@@ -181,7 +196,7 @@ def manifest_shown(digest: Digest) -> Callable[[str], str]:
     everything = "\0".join((shared, *topics.values()))
 
     def shown(path: str) -> str:
-        if path.startswith("sources/") or path in ("sitemap.xml", "robots.txt"):
+        if path.startswith(("sources/", BIBLIOGRAPHY)) or path in ("sitemap.xml", "robots.txt"):
             return shared
         parts = path.split("/")
         if len(parts) > 2 and parts[0] == "topics" and parts[1] in topics:
@@ -249,25 +264,45 @@ def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
 
 
 def _timeline_plan(digest: Digest, topic: Topic | None) -> list[tuple[str, Callable[[], Page]]]:
-    """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page."""
+    """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page. The
+    timeline is made once, for all its pages."""
     sources = digest.manifest.sources_in(topic.id) if topic else digest.manifest.sources
-    periods, _ = timeline.timeline(digest, sources)
-    count = len(timeline.periods_in_pages(periods, timeline.MOMENTS_PER_PAGE))
+    made = _Timeline(*timeline.timeline(digest, sources), last_changed(digest, sources))
+    count = len(made.pages)
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
     return [
-        (views.Pager(n, count, base).path(n), functools.partial(timeline_page, digest, topic, n))
+        (views.Pager(n, count, base).path(n),
+         functools.partial(timeline_page, digest, topic, n, made))
         for n in range(1, count + 1)
-    ]
+    ]  # fmt: skip
 
 
-def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
+@dataclass(frozen=True)
+class _Timeline:
+    """A timeline made once for its pages: its months, its undated sources, when it last
+    changed; and its months grouped into pages."""
+
+    periods: list[timeline.Period]
+    undated: list[Source]
+    updated: dt.date | None
+    pages: list[Sequence[timeline.Period]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        pages = timeline.periods_in_pages(self.periods, timeline.MOMENTS_PER_PAGE)
+        object.__setattr__(self, "pages", pages)
+
+
+def timeline_page(
+    digest: Digest, topic: Topic | None, number: int = 1, made: _Timeline | None = None
+) -> Page:
     """A page of the timeline of the whole digest, or of one topic: its months' moments;
     every month is listed, linked to the page it is on; undated sources, on the last."""
     m = digest.manifest
-    sources = m.sources_in(topic.id) if topic else m.sources
-    periods, undated = timeline.timeline(digest, sources)
+    if made is None:
+        sources = m.sources_in(topic.id) if topic else m.sources
+        made = _Timeline(*timeline.timeline(digest, sources), last_changed(digest, sources))
+    periods, pages = made.periods, made.pages
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
-    pages = timeline.periods_in_pages(periods, timeline.MOMENTS_PER_PAGE)
     pager = views.Pager(number, len(pages), base)
     month_pages = {p.ident: pager.path(n) for n, page in enumerate(pages, 1) for p in page}
     title = f"Timeline: {topic.title}" if topic else "Timeline"
@@ -278,9 +313,9 @@ def timeline_page(digest: Digest, topic: Topic | None, number: int = 1) -> Page:
                 "by month.", feeds(m.site.title, folder) if topic else feeds(m.site.title, ""),
                 {"topic": topic, "periods": pages[number - 1], "all_periods": periods,
                  "month_pages": month_pages, "pager": pager,
-                 "undated": undated if number == pager.count else []},
+                 "undated": made.undated if number == pager.count else []},
                 section="topics" if topic else "timeline",
-                updated=last_changed(digest, sources))  # fmt: skip
+                updated=made.updated)  # fmt: skip
 
 
 def source_page(digest: Digest, source: Source, related: list[Source]) -> Page:
@@ -311,7 +346,7 @@ def data_page(digest: Digest) -> Page:
     m = digest.manifest
     description = f"Every source in {m.site.title}, its topics, and its petition figures."
     published = [found for found, _ in bibliographies.bibliographies(m)]  # the digest's first
-    downloads = [("application/json", "data/sources.json"), ("text/csv", "data/sources.csv")]
+    downloads = [("application/json", DATA_EXPORT), ("text/csv", "data/sources.csv")]
     if published:
         downloads += [(f.media_type, published[0].path(f)) for f in bibliographies.FORMATS]
     dataset = {
@@ -334,7 +369,7 @@ def data_files(digest: Digest, unchanged: AbstractSet[str] = frozenset()) -> lis
     """The files beside the pages: the data export and the bibliographies; but those in
     unchanged. They are made from the manifest and the petition data alone."""
     files = []
-    if not {"data/sources.json", "data/sources.csv", "data/sources.schema.json"} <= unchanged:
+    if not {DATA_EXPORT, "data/sources.csv", "data/sources.schema.json"} <= unchanged:
         files += [OutputFile(f"data/{name}", data) for name, data in export(digest).items()]
         files.append(OutputFile("data/sources.schema.json", data_schema()))
     return files + bibliographies.bibliography_files(digest.manifest, unchanged)

@@ -156,11 +156,13 @@ class PetitionView:
 
     @property
     def age(self) -> dt.timedelta | None:
-        """How long before the build the data was fetched; None when not known (a saved
+        """How many days before the day of the build the data was fetched (calendar days,
+        UTC: what a page shows does not change within a day); None when not known (a saved
         copy, or figures read from a page)."""
         if self.record is None or self.record.fetched_at is None:
             return None
-        return max(self.built_at - self.record.fetched_at, dt.timedelta(0))
+        fetched_on = self.record.fetched_at.astimezone(dt.UTC).date()
+        return max(self.built_at.astimezone(dt.UTC).date() - fetched_on, dt.timedelta(0))
 
     @property
     def stale(self) -> bool:
