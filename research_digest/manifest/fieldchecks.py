@@ -8,6 +8,9 @@ The manifest loader builds the model on top of it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -40,6 +43,10 @@ class FieldChecker:
         self.invalid = invalid  # paths the schema has already reported
         self.documents_used: dict[Path, str] = {}
         self.content = (root / "content").resolve()
+
+    @functools.cached_property
+    def plain_write_ups(self) -> frozenset[str]:
+        return plain_files(self.root, "content")
 
     def at(self, path: DataPath) -> Location:
         return self.doc.place(path).value
@@ -106,7 +113,8 @@ class FieldChecker:
         """Check that a document path names a Markdown file under content/."""
         if self.doc.already_reported(path):
             return None
-        problem, hint, target = document_problem(value, self.root, self.content)
+        problem, hint, target = document_problem(value, self.root, self.content,
+                                                 self.plain_write_ups)  # fmt: skip
         if problem is not None:
             self.error(path, problem, hint)
             return None
@@ -124,12 +132,35 @@ class FieldChecker:
         return target
 
 
+def plain_files(root: Path, folder: str) -> frozenset[str]:
+    """The regular files under root/folder that no link leads to, by their path from root
+    ('content/a.md'): inside the project as they are named, with no need to resolve each.
+    Empty when root/folder is itself a link or cannot be listed."""
+    found: list[str] = []
+    todo = [(root / folder, folder + "/")]
+    if todo[0][0].is_symlink():
+        return frozenset()
+    try:
+        while todo:
+            path, prefix = todo.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(prefix + entry.name)
+    except OSError:
+        return frozenset()
+    return frozenset(found)
+
+
 def document_problem(
-    value: str, root: Path, content: Path
+    value: str, root: Path, content: Path, plain: Collection[str] = frozenset()
 ) -> tuple[str | None, str | None, Path | None]:
     """Say what is wrong with a write-up's path, with a hint; or give its resolved path.
 
-    content is the resolved content/ folder.
+    content is the resolved content/ folder; plain, the regular files under it that no
+    link leads to (plain_files), whose paths need no resolving.
     """
     if "\x00" in value:
         return "contains a NUL character", None, None
@@ -145,6 +176,8 @@ def document_problem(
     if any(len(part.encode()) > MAX_NAME_BYTES for part in pure.parts):
         hint = f"shorten it: file systems allow names of {MAX_NAME_BYTES} bytes"
         return f"{value!r} has a name too long for a file system", hint, None
+    if value in plain and pure.suffix == ".md" and pure.as_posix() == value:
+        return None, None, content.parent / value  # content is root/content, resolved
     try:
         resolved = (root / value).resolve()
         escapes = outside_of(root / value, root)
