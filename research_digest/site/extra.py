@@ -67,8 +67,11 @@ def _is_media(content: bytes) -> bool:
 def clashes(extra: Iterable[OutputFile], files: Sequence[OutputFile], report: Report) -> None:
     """Report the extra files whose path is one the build makes itself (or a folder of it);
     files are all the build's, extra files among them."""
+    extra = list(extra)
+    if not extra:
+        return
     counts = Counter(file.path for file in files)
-    folders = {str(parent) for path in counts for parent in PurePosixPath(path).parents}
+    folders = {path[:n] for path in counts for n, c in enumerate(path) if c == "/"}
     for file in extra:
         where = f"{EXTRA_DIR}/{file.path}"
         if counts[file.path] > 1 or file.path in folders:

@@ -215,18 +215,33 @@ def _fingerprint(value: object) -> str:
 
 
 def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(
-            _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-            if f.name not in _PLACES
-        ))  # fmt: skip
-    if isinstance(value, list | tuple):
-        return tuple(_plain(item) for item in value)
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    shown = _shown_fields(kind)
+    if shown is not None:
+        return (kind.__name__, *(_plain(getattr(value, name)) for name in shown))
+    if kind is list or kind is tuple:
+        return tuple(_plain(item) for item in value)  # type: ignore[attr-defined]
     if isinstance(value, dict):
         return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
     if isinstance(value, Location):
         return None
     return value
+
+
+_SCALARS = frozenset({str, int, bool, float, type(None), dt.date, dt.datetime})
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _shown_fields(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's fields but its places in the manifest; None for any other type."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind) if f.name not in _PLACES)
+                         if dataclasses.is_dataclass(kind) else None)  # fmt: skip
+    return _FIELDS[kind]
 
 
 def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
