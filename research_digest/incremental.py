@@ -149,16 +149,16 @@ def cached_manifest(
 
 def output_keys(digest: Digest, site: str) -> Callable[[str], str]:
     """A hash of what a page, feed or data file (by output path) is made from: what it shows
-    of the write-ups (pages.shown_text), of the manifest (pages.manifest_shown), of the
-    build's time beyond its day (pages.clock_shown) and the rest (site_key)."""
+    of the write-ups (pages.shown_text), of the manifest (pages.manifest_shown) and the
+    rest (site_key, which holds the build's day)."""
     shown = {**pages.shown_text(digest), **feeds.shown_text(digest)}
-    manifest, clock = pages.manifest_shown(digest), pages.clock_shown(digest)
+    manifest = pages.manifest_shown(digest)
 
     @functools.cache
     def key(path: str) -> str:
         text = shown.get(path)
         found = content_hash(text.encode()) if text is not None else ""
-        return content_hash(f"{site}\0{path}\0{found}\0{manifest(path)}\0{clock(path)}".encode())
+        return content_hash(f"{site}\0{path}\0{found}\0{manifest(path)}".encode())
 
     return key
 

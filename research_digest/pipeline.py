@@ -96,7 +96,8 @@ def build(
                 "base_url": base_url,
                 "strict": strict,
                 "drafts": drafts,
-                # what the pages show of the time: the day (pages.clock_shown for the rest)
+                # what the pages show of the time: its day (data/sources.json gives the
+                # time of the build that made it)
                 "built_on": built_at.date().isoformat(),
                 "out": str(out),
                 "cwd": str(Path.cwd()),  # diagnostics name paths from it

@@ -146,7 +146,7 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     return [make for path, make in plan if output_path(path) not in unchanged]
 
 
-DATA_EXPORT = "data/sources.json"  # the one file that gives the time of the build
+DATA_EXPORT = "data/sources.json"  # it gives the time of the build that made it
 BIBLIOGRAPHY = bibliographies.DIGEST.stem + "."  # the whole digest's: 'data/digest.bib'...
 
 
@@ -165,16 +165,6 @@ def shown_text(digest: Digest) -> dict[str, str]:
     if digest.about is not None:
         found["about/index.html"] = digest.about
     return found
-
-
-def clock_shown(digest: Digest) -> Callable[[str], str]:
-    """For each output path, what its file shows of the time of the build: the data export
-    gives the time itself; every other file, the day at most (a page's footer, a
-    petition's age in days, an empty feed's date). The build's cache relies on this, with
-    the build's day in its own keys, to keep what a build later the same day would make
-    the same."""
-    when = digest.built_at.isoformat()
-    return lambda path: when if path == DATA_EXPORT else ""
 
 
 def manifest_shown(digest: Digest) -> Callable[[str], str]:
