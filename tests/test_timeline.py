@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bench.synthetic import write_digest
 from research_digest.model.manifest import PartialDate
 from research_digest.site import pages, timeline, views
 from tests.conftest import load_digest
@@ -56,3 +59,18 @@ def test_a_topic_timeline_holds_only_its_sources() -> None:
     ids |= {s.id for s in page.context["undated"]}
     assert ids == {s.id for s in M.sources_in("quiet")}
     assert page.title == "Timeline: A quiet topic" and page.section == "topics"
+
+
+def test_a_topics_timeline_cut_from_the_whole_digests_is_the_one_made_from_its_sources(
+    tmp_path: Path,
+) -> None:
+    write_digest(tmp_path / "synthetic", 300, topics=12, petitions=40)
+    for digest in (DIGEST, load_digest(tmp_path / "synthetic" / "sources.yaml")):
+        m = digest.manifest
+        whole = timeline.moments(digest, m.sources)
+        for topic in m.topics:
+            sources = m.sources_in(topic.id)
+            cut = whole.of({s.id for s in sources})
+            assert (timeline.months(digest, cut), cut.undated) == timeline.timeline(
+                digest, sources
+            ), topic.id

@@ -76,6 +76,7 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
     site_feeds = feeds(m.site.title, "")
     changed = last_changed(digest, every)
     related = functools.cache(lambda: views.Related(m))  # built once, where first needed
+    whole = functools.cache(lambda: timeline.moments(digest, every))  # topics' are cut from it
 
     latest = functools.cache(lambda: views.in_pages(views.newest_added(every),
                                                      views.SOURCES_PER_PAGE))  # fmt: skip
@@ -134,13 +135,13 @@ def page_plan(digest: Digest, unchanged: Collection[str] = frozenset()) -> list[
             plan.append((views.Pager(number, 0, f"topics/{topic.id}/").path(number),
                          functools.partial(topic_page, digest, topic, number)))  # fmt: skip
         if timeline.has_timeline(m.sources_in(topic.id)):
-            plan += _timeline_plan(digest, topic)
+            plan += _timeline_plan(digest, topic, whole)
     plan += [(f"sources/{s.id}/", functools.partial(source, s)) for s in m.sources]
     present = views.sections(m)
     if "petitions" in present:
         plan.append(("petitions/", petitions))
     if "timeline" in present:
-        plan += _timeline_plan(digest, None)
+        plan += _timeline_plan(digest, None, whole)
     plan += [("data/", functools.partial(data_page, digest)), ("search/", search),
              ("about/", about), ("404.html", not_found)]  # fmt: skip
     return [make for path, make in plan if output_path(path) not in unchanged]
@@ -268,11 +269,14 @@ def topic_page(digest: Digest, topic: Topic, number: int = 1) -> Page:
                 json_ld=citations.json_ld(collection))  # fmt: skip
 
 
-def _timeline_plan(digest: Digest, topic: Topic | None) -> list[tuple[str, Callable[[], Page]]]:
+def _timeline_plan(
+    digest: Digest, topic: Topic | None, whole: Callable[[], timeline.Moments]
+) -> list[tuple[str, Callable[[], Page]]]:
     """The pages of a timeline: whole months, about MOMENTS_PER_PAGE moments a page. The
-    timeline is made once, for all its pages."""
+    timeline is made once, for all its pages; a topic's is cut from the whole digest's."""
     sources = digest.manifest.sources_in(topic.id) if topic else digest.manifest.sources
-    made = _Timeline(*timeline.timeline(digest, sources), last_changed(digest, sources))
+    found = whole().of({s.id for s in sources}) if topic else whole()
+    made = _Timeline(timeline.months(digest, found), found.undated, last_changed(digest, sources))
     count = len(made.pages)
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
     return [

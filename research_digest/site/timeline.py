@@ -4,7 +4,7 @@ pages of whole months."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from research_digest.model.digest import Digest
@@ -67,9 +67,23 @@ def _date_of(when: dt.date | dt.datetime) -> dt.date:
     return when.date() if isinstance(when, dt.datetime) else when
 
 
-def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], list[Source]]:
-    """Every dated source and petition milestone, by month; and the sources of unknown date."""
-    moments = []
+@dataclass(frozen=True)
+class Moments:
+    """The moments of a timeline in order, and its sources of unknown date by id."""
+
+    moments: list[Moment]
+    undated: list[Source]
+
+    def of(self, ids: Collection[str]) -> Moments:
+        """The moments of these sources alone, in the same order: a topic's timeline from the
+        whole digest's, without sorting again."""
+        return Moments([m for m in self.moments if m.source.id in ids],
+                       [s for s in self.undated if s.id in ids])  # fmt: skip
+
+
+def moments(digest: Digest, sources: Sequence[Source]) -> Moments:
+    """Every dated source and petition milestone, in order; and the sources of unknown date."""
+    found = []
     undated = []
     for source in sources:
         view = petition_view(source, digest)
@@ -78,14 +92,19 @@ def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], l
                    platform=view.platform, step=n)
             for n, step in enumerate(view.data.milestones)
         ] if view and view.data else []  # fmt: skip
-        moments += steps
+        found += steps
         if source.published is None:
             undated.append(source)
         elif all(step.when != source.published for step in steps):  # else a step says it
-            moments.append(Moment(source.published, source, source.kind_label))
-    moments.sort(key=lambda m: m.order)
+            found.append(Moment(source.published, source, source.kind_label))
+    found.sort(key=lambda m: m.order)
+    return Moments(found, sorted(undated, key=lambda s: s.id))
+
+
+def months(digest: Digest, made: Moments) -> list[Period]:
+    """A timeline's moments by month (or year, for dates known only to the year)."""
     periods: dict[tuple[int, int | None], list[Moment]] = {}
-    for moment in moments:
+    for moment in made.moments:
         periods.setdefault((moment.when.year, moment.when.month), []).append(moment)
     result = []
     language = formats(digest.manifest.site.language)
@@ -95,4 +114,10 @@ def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], l
         else:
             heading, ident = language.date(PartialDate(year, month)), f"{year}-{month:02d}"
         result.append(Period(heading, ident, tuple(found)))
-    return result, sorted(undated, key=lambda s: s.id)
+    return result
+
+
+def timeline(digest: Digest, sources: Sequence[Source]) -> tuple[list[Period], list[Source]]:
+    """Every dated source and petition milestone, by month; and the sources of unknown date."""
+    made = moments(digest, sources)
+    return months(digest, made), made.undated
