@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from research_digest.model.digest import Digest
 from research_digest.model.manifest import PartialDate, Source
@@ -73,11 +73,19 @@ class Moments:
 
     moments: list[Moment]
     undated: list[Source]
+    places: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        places: dict[str, list[int]] = {}
+        for n, moment in enumerate(self.moments):
+            places.setdefault(moment.source.id, []).append(n)
+        object.__setattr__(self, "places", places)
 
     def of(self, ids: Collection[str]) -> Moments:
         """The moments of these sources alone, in the same order: a topic's timeline from the
-        whole digest's, without sorting again."""
-        return Moments([m for m in self.moments if m.source.id in ids],
+        whole digest's, without sorting it again."""
+        found = sorted(n for i in ids for n in self.places.get(i, ()))
+        return Moments([self.moments[n] for n in found],
                        [s for s in self.undated if s.id in ids])  # fmt: skip
 
 
