@@ -5,7 +5,10 @@ The site is built for the address it is served at, into a folder of its own
 the last real build, made for the published address. A thread watches the
 manifest, the write-ups, the templates and the petition data; on a change it
 rebuilds. Drafts are shown, each page marked as one. A page in the browser asks the server
-every second which build it is showing, and reloads when there is a newer one.
+which build it is showing, and the server answers when there is a newer one (or after
+WAIT_SECONDS, when it asks again): the page reloads as soon as a rebuild is done. The
+watcher looks for changes every tenth of a second, or less often in a digest so large
+that looking takes a noticeable part of that.
 
 When a rebuild fails, the last good site stays served (the writer only swaps a
 complete build in), the terminal shows the diagnostics, and every page shows
@@ -25,7 +28,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from research_digest.diagnostics import Report, Severity, display_path
 from research_digest.errors import UserError
@@ -35,17 +38,22 @@ from research_digest.pipeline import build
 from research_digest.textformat import count
 
 PREFIX = "/__digest__/"
+WAIT_SECONDS = 25.0  # how long the server holds a page's question about a newer build
+LOOK_EVERY = 0.1  # seconds between looks for changes, at least
+LOOK_SHARE = 0.05  # at most this share of the time is spent looking (a large digest)
 SERVE_DIR = Path(".cache", "serve", "site")  # beside the manifest, never site/
 LIVE_JS = """(() => {
   let shown = null;
   async function check() {
+    let wait = 0;
     try {
-      const answer = await fetch("/__digest__/version", {cache: "no-store"});
+      const after = shown === null ? "" : "?after=" + encodeURIComponent(shown);
+      const answer = await fetch("/__digest__/version" + after, {cache: "no-store"});
       const version = await answer.text();
-      if (shown !== null && version !== shown) location.reload();
+      if (shown !== null && version !== shown) { location.reload(); return; }
       shown = version;
-    } catch (error) { /* the server is restarting: ask again */ }
-    setTimeout(check, 1000);
+    } catch (error) { wait = 1000; /* the server is restarting: ask again */ }
+    setTimeout(check, wait);
   }
   check();
 })();
@@ -104,7 +112,7 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         log: TextIO,
-        interval: float = 0.5,
+        interval: float | None = None,
     ) -> None:
         self.manifest, self.log, self.interval = manifest, log, interval
         self.out = out or manifest.parent / SERVE_DIR
@@ -113,6 +121,7 @@ class DevServer:
         self.version = 0
         self.error: str | None = None  # the last failed rebuild's diagnostics
         self.lock = threading.Lock()
+        self.rebuilt = threading.Condition(self.lock)  # told of each new version
         self.stopping = threading.Event()
         handler = partial(_Handler, self)
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -139,15 +148,26 @@ class DevServer:
             text = "\n".join(d.format() for d in report.sorted(minimum=Severity.WARNING))
             self._say(f"{text}\nrebuild failed ({report.summary()}): still serving the last "
                       "good site")  # fmt: skip
-            with self.lock:
-                self.error, self.version = text, self.version + 1
+            self._new_version(text)
             return False
         for diagnostic in report.sorted(minimum=Severity.WARNING):
             self._say(diagnostic.format())
         self._say(f"built {count(result.pages, 'page')} in {time.perf_counter() - started:.2f} s")
-        with self.lock:
-            self.error, self.version = None, self.version + 1
+        self._new_version(None)
         return True
+
+    def _new_version(self, error: str | None) -> None:
+        with self.rebuilt:
+            self.error, self.version = error, self.version + 1
+            self.rebuilt.notify_all()
+
+    def wait_for_version(self, after: int) -> int:
+        """The version being served, once it is other than after (or after WAIT_SECONDS, or
+        when the server stops)."""
+        with self.rebuilt:
+            self.rebuilt.wait_for(lambda: self.version != after or self.stopping.is_set(),
+                                  timeout=WAIT_SECONDS)  # fmt: skip
+            return self.version
 
     def start(self) -> None:
         """Build, then serve and watch in the background."""
@@ -163,6 +183,8 @@ class DevServer:
 
     def stop(self) -> None:
         self.stopping.set()
+        with self.rebuilt:
+            self.rebuilt.notify_all()  # pages waiting for a new version get their answer
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self.threads:
@@ -183,9 +205,14 @@ class DevServer:
         self.httpd.serve_forever(poll_interval=0.1)
 
     def _watch(self) -> None:
-        while not self.stopping.wait(self.interval):
-            if self.watched.changed():
-                time.sleep(0.1)  # let an editor finish writing
+        interval = self.interval or LOOK_EVERY
+        while not self.stopping.wait(interval):
+            started = time.perf_counter()
+            changed = self.watched.changed()
+            if self.interval is None:  # looking at 10,000 files takes a while: look less often
+                interval = max(LOOK_EVERY, (time.perf_counter() - started) / LOOK_SHARE)
+            if changed:
+                time.sleep(0.05)  # let an editor finish writing
                 self.watched.changed()
                 self.rebuild()
 
@@ -239,7 +266,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _own(self, name: str) -> None:
         own: dict[str, tuple[str, Callable[[], str]]] = {
-            "version": ("text/plain", lambda: str(self.state.version)),
+            "version": ("text/plain", self._version),
             "live.js": ("text/javascript", lambda: LIVE_JS),
             "live.css": ("text/css", lambda: LIVE_CSS),
         }
@@ -248,6 +275,14 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         kind, body = own[name]
         self._send(HTTPStatus.OK, f"{kind}; charset=utf-8", body().encode("utf-8"))
+
+    def _version(self) -> str:
+        """The version being served; with ?after=N, once it is other than N."""
+        after = parse_qs(urlsplit(self.path).query).get("after", [""])[0]
+        if not after.isdigit() or len(after) > 12:
+            with self.state.lock:
+                return str(self.state.version)
+        return str(self.state.wait_for_version(int(after)))
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         self.send_response(status)

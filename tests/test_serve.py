@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from research_digest import serve
 from research_digest.serve import DevServer
 from tests.conftest import TEMPLATES, TEST_DIGEST, read_tree
 
@@ -121,3 +123,55 @@ def test_a_digest_with_no_templates_of_its_own_is_served_in_the_default_theme(
         wait_for(lambda: "<!--own-->" in httpx.get(server.url).text)
     finally:
         server.stop()
+
+
+def ask_in_the_background(url: str) -> tuple[threading.Thread, list[str]]:
+    """GET url in a thread of its own; its answer, when it comes, in the list."""
+    answers: list[str] = []
+    thread = threading.Thread(target=lambda: answers.append(httpx.get(url, timeout=60).text))
+    thread.start()
+    return thread, answers
+
+
+def test_a_page_asking_for_a_newer_build_is_answered_when_the_rebuild_is_done(
+    served: tuple[DevServer, Path, io.StringIO],
+) -> None:
+    server, digest, _ = served
+    version = httpx.get(server.url + "__digest__/version").text
+    thread, answers = ask_in_the_background(f"{server.url}__digest__/version?after={version}")
+    time.sleep(0.3)
+    assert thread.is_alive() and not answers  # nothing changed: the question is held
+    (digest / "content" / "annual-report.md").write_text("## Summary\n\nJust saved.\n")
+    thread.join(timeout=30)
+    assert answers and answers[0] != version
+    assert "Just saved." in httpx.get(server.url + "sources/annual-report/").text  # built first
+    # an old or odd version is answered at once: a page from before a restart reloads
+    assert httpx.get(server.url + "__digest__/version?after=999999").text == answers[0]
+    for odd in ("", "x", "-1", "1" * 40, "%00"):
+        assert httpx.get(f"{server.url}__digest__/version?after={odd}").text == answers[0]
+    assert "?after=" in httpx.get(server.url + "__digest__/live.js").text
+
+
+def test_stopping_answers_the_pages_still_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve, "WAIT_SECONDS", 600.0)  # an answer within 30 s is the stop's
+    shutil.copytree(TEST_DIGEST, tmp_path / "digest")
+    server = DevServer(tmp_path / "digest" / "sources.yaml", out=tmp_path / "site",
+                       templates=TEMPLATES, port=0, log=io.StringIO())  # fmt: skip
+    server.start()
+    try:
+        version = httpx.get(server.url + "__digest__/version").text
+        thread, answers = ask_in_the_background(f"{server.url}__digest__/version?after={version}")
+        (tmp_path / "digest" / "content" / "annual-report.md").write_text("## New\n\nText.\n")
+        thread.join(timeout=30)  # the watcher's own pace (no interval given) saw the change
+        assert answers and answers[0] != version
+        thread, answers = ask_in_the_background(
+            f"{server.url}__digest__/version?after={answers[0]}"
+        )
+        time.sleep(0.3)
+        assert thread.is_alive()
+    finally:
+        server.stop()
+    thread.join(timeout=30)
+    assert answers  # told at once, not after the wait
