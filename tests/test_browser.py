@@ -5,6 +5,7 @@ Checker finds no error. Needs Chromium, a JRE and 'npm ci' ('make browser-deps')
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -19,6 +20,7 @@ import pytest
 from research_digest.diagnostics import Report
 from research_digest.manifest.loader import load_manifest
 from research_digest.model.manifest import Manifest
+from research_digest.serve import DevServer
 from research_digest.site.search import excerpt_of
 from tests.browser import AXE, VNU, Watch, launched, need, open_page, serving
 from tests.conftest import REPO, TEST_DIGEST, build_digest
@@ -382,3 +384,26 @@ _INLINE_SCRIPT = "Inline script violates Content Security Policy (meta tag)"
 
 def _misread(message: str) -> bool:
     return bool(_OWN_RESOURCE.match(message)) or message.startswith(_INLINE_SCRIPT)
+
+
+def test_serve_reloads_an_open_page_when_its_write_up_is_saved(
+    browser: Browser, tmp_path: Path
+) -> None:
+    shutil.copytree(TEST_DIGEST, tmp_path / "digest")
+    server = DevServer(tmp_path / "digest" / "sources.yaml", out=tmp_path / "site",
+                       port=0, log=io.StringIO())  # fmt: skip
+    server.start()
+    try:
+        page = browser.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(server.url + "sources/annual-report/")
+        page.locator("h1", has_text="Annual report").wait_for()
+        page.wait_for_timeout(300)  # the page has asked which build it shows
+        write_up = tmp_path / "digest" / "content" / "annual-report.md"
+        write_up.write_text("## Summary\n\nSaved while the page was open.\n", encoding="utf-8")
+        page.get_by_text("Saved while the page was open.").wait_for(timeout=30_000)
+        assert problems == []  # the reload script keeps to the page's Content-Security-Policy
+        page.close()
+    finally:
+        server.stop()
