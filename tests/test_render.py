@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -398,3 +399,21 @@ def test_a_digest_words_petition_data_its_own_way_by_overriding_one_file(
     page = pages["sources/petition-100003/index.html"]
     assert "<dd>État : closed</dd>" in page and "Étape created" in page
     assert "Seuil response" in page
+
+
+def test_a_template_compiled_earlier_in_the_process_is_compiled_again_once_its_text_changes(
+    tmp_path: Path,
+) -> None:
+    # serve rebuilds in one process and keeps compiled templates: an edit must show at once,
+    # whichever theme folder or file name it is under, even with the same size and time
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template = folder / "probe.html"
+    seen = []
+    for text in ("first {{ 1 + 1 }}", "other {{ 2 + 2 }}", "first {{ 1 + 1 }}"):
+        template.write_text(text, encoding="utf-8")
+        os.utime(template, ns=(0, 0))
+        theme = load_theme(folder, Report())
+        assert theme is not None
+        seen.append(theme.environment.get_template("probe.html").render())
+    assert seen == ["first 2", "other 4", "first 2"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from research_digest import textformat
@@ -87,6 +89,29 @@ class ProjectLoader(jinja2.BaseLoader):
         return text, str(path), unchanged
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Templates compiled once a process (serve's rebuilds, a test run), kept by name and
+    file: Jinja compares a template's text with the checksum it was compiled from, and
+    compiles it again when that changed."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self.lock:
+            code = self.found.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self.lock:
+            self.found[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledInMemory()
+
+
 def load_theme(
     folder: Path | None, report: Report, *, within: Path | None = None, required: bool = False
 ) -> Theme | None:
@@ -111,6 +136,7 @@ def load_theme(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     environment.filters.update(
         human_date=_human_date,
