@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import threading
 import time
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from research_digest import serve
-from research_digest.serve import DevServer
+from research_digest.serve import DevServer, Watched
 from tests.conftest import TEMPLATES, TEST_DIGEST, read_tree
 
 
@@ -175,3 +176,30 @@ def test_stopping_answers_the_pages_still_waiting(
         server.stop()
     thread.join(timeout=30)
     assert answers  # told at once, not after the wait
+
+
+def test_the_watcher_sees_each_kind_of_change_and_nothing_else(tmp_path: Path) -> None:
+    shutil.copytree(TEST_DIGEST, tmp_path / "digest")
+    root = tmp_path / "digest"
+    watched = Watched(root / "sources.yaml", root / "templates")
+    assert watched.changed()  # the first look
+    assert not watched.changed()
+    (root / "content" / "deeper" / "folder").mkdir(parents=True)
+    assert not watched.changed()  # an empty folder is no input
+    changes: list[tuple[Callable[[], object], bool]] = [
+        (lambda: (root / "content" / "deeper" / "folder" / "new.md").write_text("# New\n"), True),
+        (lambda: os.utime(root / "sources.yaml", ns=(1, 1)), True),
+        (lambda: (root / "content" / "annual-report.md").unlink(), True),
+        (lambda: (root / "data" / "petitions" / "more").mkdir(), False),
+        (lambda: (root / "data" / "petitions" / "more" / "x.json").write_text("{}"), True),
+        (lambda: (root / "templates").mkdir(), False),  # the digest's own: none until now
+        (lambda: (root / "templates" / "base.html").write_text("{{ 1 }}"), True),
+        (lambda: (root / "site").mkdir(), False),  # not an input
+        (lambda: (root / "site" / "index.html").write_text("x"), False),
+    ]
+    for change, seen in changes:
+        change()
+        assert watched.changed() == seen
+        assert not watched.changed()
+    assert str(root / "content" / "deeper" / "folder" / "new.md") in watched.seen
+    assert str(root / "content" / "annual-report.md") not in watched.seen
