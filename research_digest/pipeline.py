@@ -202,7 +202,7 @@ def load_inputs(
         documents = load_documents(manifest, report, cache, hashes, jobs)
         about = load_about(manifest, report)
     with timings.stage("petition data"):
-        petitions = load_petition_data(manifest, report)
+        petitions = load_petition_data(manifest, report, hashes)
     with timings.stage("templates"):
         theme = load_theme(
             templates or manifest.root / "templates",

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from research_digest.diagnostics import Report
+from research_digest.files import content_hash
 from research_digest.manifest.loader import load_manifest
 from research_digest.model.manifest import Manifest
 from research_digest.model.petitions import MILESTONES, PageReading
+from research_digest.petitions import cache as cache_module
 from research_digest.petitions.cache import cache_path, load_petition_data, parse_entry
 
 
@@ -214,3 +217,42 @@ def test_a_page_reading_is_written_back_as_it_was_read(test_digest: Path) -> Non
     entry = parse_entry(path.read_text(), "uk-parliament", 100004)
     again = parse_entry(entry.to_json().decode(), "uk-parliament", 100004)
     assert again == entry and json.loads(entry.to_json())["page"] == PAGE
+
+
+def hashes_of(root: Path) -> dict[str, str]:
+    """Each input file's hash by resolved path, as a build's fingerprint gives them."""
+    return {str(p.resolve()): content_hash(p.read_bytes())
+            for p in (root / "data").rglob("*") if p.is_file()}  # fmt: skip
+
+
+def test_records_read_before_in_the_process_are_taken_by_their_files_hashes(
+    test_digest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest, root = load(test_digest), test_digest.parent
+    first = load_petition_data(manifest, Report(), hashes_of(root))
+    read: list[str] = []
+    really = cache_module._read_record
+
+    def counted(*args: Any) -> object:
+        read.append(args[1].id)
+        return really(*args)
+
+    monkeypatch.setattr(cache_module, "_read_record", counted)
+    report = Report()
+    again = load_petition_data(manifest, report, hashes_of(root))
+    assert again == first and read == [] and len(report.diagnostics) == 1  # the note, again
+    # a changed file is read again; so is every file without hashes to go by
+    entry = cache_path(root, "uk-parliament", 100002)
+    entry.write_text(entry.read_text().replace('"signature_count": ', '"signature_count": 1'))
+    changed = load_petition_data(manifest, Report(), hashes_of(root))
+    assert read == ["petition-100002"]
+    assert changed["petition-100002"] != first["petition-100002"]
+    load_petition_data(manifest, Report())
+    assert len(read) == 1 + len(first)
+    # a file with a problem to report is read again each time, and says so each time
+    corrupt_entry = cache_path(root, "uk-parliament", 100003)
+    corrupt_entry.write_text("{not json")
+    for _ in range(2):
+        report = Report()
+        load_petition_data(manifest, report, hashes_of(root))
+        assert any("invalid JSON" in d.message for d in report.diagnostics)

@@ -39,7 +39,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -240,14 +240,33 @@ def parse_history(text: str) -> tuple[HistoryPoint, ...]:
     return tuple(sorted(points, key=lambda p: (p.time, p.signatures)))
 
 
-def load_petition_data(manifest: Manifest, report: Report) -> dict[str, PetitionRecord]:
-    """Read the cached record of every petition whose platform has an API."""
+_READ: dict[tuple[str, str, str], PetitionRecord] = {}  # by path and files' hashes
+_READ_AT_MOST = 20_000  # records kept in a process (serve's rebuilds) before starting afresh
+
+
+def load_petition_data(
+    manifest: Manifest, report: Report, hashes: Mapping[str, str] | None = None
+) -> dict[str, PetitionRecord]:
+    """Read the cached record of every petition whose platform has an API.
+
+    Given the hash of each input file (by resolved path: a build's fingerprint has them),
+    a record read earlier in this process from files with the same hashes, and with no
+    problem to report, is taken as it was (serve's rebuilds read none of them again).
+    """
     found = {}
+    root = manifest.root.resolve() if hashes is not None else manifest.root
     for source in manifest.sources:
         ref = source.petition
         if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
             continue
         path = cache_path(manifest.root, ref.platform, ref.number)
+        key = None
+        if hashes is not None and str(cache_path(root, ref.platform, ref.number)) in hashes:
+            history = hashes.get(str(history_path(root, ref.platform, ref.number)), "")
+            key = (str(path), hashes[str(cache_path(root, ref.platform, ref.number))], history)
+            if key in _READ:
+                found[source.id] = _READ[key]
+                continue
         file = display_path(path, relative_to=manifest.display_root)
         if not path.exists():
             report.note(
@@ -257,9 +276,14 @@ def load_petition_data(manifest: Manifest, report: Report) -> dict[str, Petition
                 "fetch it with 'python build.py fetch'",
             )
             continue
+        before = len(report.diagnostics)
         record = _read_record(manifest, source, path, file, report)
         if record is not None:
             found[source.id] = record
+            if key is not None and len(report.diagnostics) == before:
+                if len(_READ) >= _READ_AT_MOST:
+                    _READ.clear()
+                _READ[key] = record
     return found
 
 
