@@ -260,10 +260,11 @@ def load_petition_data(
         if ref is None or ref.number is None or not PLATFORMS[ref.platform].has_api:
             continue
         path = cache_path(manifest.root, ref.platform, ref.number)
+        entry = (hashes or {}).get(str(cache_path(root, ref.platform, ref.number)))
         key = None
-        if hashes is not None and str(cache_path(root, ref.platform, ref.number)) in hashes:
+        if hashes is not None and entry is not None:
             history = hashes.get(str(history_path(root, ref.platform, ref.number)), "")
-            key = (str(path), hashes[str(cache_path(root, ref.platform, ref.number))], history)
+            key = (str(path), entry, history)
             if key in _READ:
                 found[source.id] = _READ[key]
                 continue

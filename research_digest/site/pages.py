@@ -301,15 +301,11 @@ class _Timeline:
         object.__setattr__(self, "pages", pages)
 
 
-def timeline_page(
-    digest: Digest, topic: Topic | None, number: int = 1, made: _Timeline | None = None
-) -> Page:
-    """A page of the timeline of the whole digest, or of one topic: its months' moments;
-    every month is listed, linked to the page it is on; undated sources, on the last."""
+def timeline_page(digest: Digest, topic: Topic | None, number: int, made: _Timeline) -> Page:
+    """Page number of a timeline (made by _timeline_plan), the whole digest's or one topic's:
+    its months' moments; every month is listed, linked to the page it is on; undated
+    sources, on the last."""
     m = digest.manifest
-    if made is None:
-        sources = m.sources_in(topic.id) if topic else m.sources
-        made = _Timeline(*timeline.timeline(digest, sources), last_changed(digest, sources))
     periods, pages = made.periods, made.pages
     base = f"topics/{topic.id}/timeline/" if topic else "timeline/"
     pager = views.Pager(number, len(pages), base)
