@@ -285,7 +285,7 @@ def test_a_write_up_edit_makes_no_bibliography_again(
     assert made == []
     edit(test_digest, "title: Annual report\n", "title: Annual report 2025\n")
     build_with_cache(test_digest, out, templates, Report())
-    assert "data/digest.bib" in made  # a manifest edit makes every output again (see README)
+    assert "data/digest.bib" in made  # the source's entry shows its title
 
 
 def test_kept_pages_are_read_back_when_the_folder_must_be_written_anew(
@@ -618,7 +618,8 @@ def test_a_manifest_named_from_its_own_folder_keeps_the_write_ups_cached(
 def test_a_topic_edit_leaves_the_digests_bibliography_alone(
     test_digest: Path, templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # it holds every source's entry, made from the sources and the site's settings alone
+    # it holds every source's entry, made from the sources and the site's settings: a topic's
+    # summary is none of those
     out = tmp_path / "site"
     build_with_cache(test_digest, out, templates, Report())
     kept: list[AbstractSet[str]] = []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from research_digest.files import outside_of
 from research_digest.manifest import fieldchecks
 from research_digest.manifest.fieldchecks import document_problem, plain_files
 
@@ -51,7 +52,7 @@ def test_the_quick_way_agrees_with_resolving_every_path(
     content = (project / "content").resolve()
     careful = document_problem(value, project, content)
     resolved: list[str] = []
-    really = fieldchecks.outside_of
+    really = outside_of
 
     def counted(path: Path, within: Path) -> str | None:
         resolved.append(str(path))

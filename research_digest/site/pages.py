@@ -175,7 +175,8 @@ def manifest_shown(digest: Digest) -> Callable[[str], str]:
     title and content note, never a topic's summary or key moments; a topic's pages and
     feeds show that topic whole; the sitemap, what the pages are and when they changed
     (robots.txt, only the site's address); the digest's bibliography, the sources and the
-    site's settings.
+    site's settings (it is keyed as a source page: when the topics' titles change, every
+    page and so the sitemap is made again, and unchanged_outputs keeps nothing).
     Every other file may show anything. The build's cache relies on this, with shown_text,
     to know which files a manifest edit changes."""
     m = digest.manifest
