@@ -112,21 +112,24 @@ def require_time() -> None:
 
 
 class Outputs:
-    """New folders for timed builds, and what is set aside: all deleted after the timing.
+    """New folders for timed builds, and what is set aside: deleted after the timing.
 
-    Everything under root is theirs, so a folder left by an interrupted run goes too.
+    Only what this object named under root is deleted, and root itself once empty: anything
+    else there (a user's file, what an interrupted run left) stays.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.named: list[Path] = []
 
     def new(self, label: str) -> Path:
         """A path no build has written to (the folder is not created)."""
         self.root.mkdir(parents=True, exist_ok=True)
         n = 1
-        while (self.root / f"{label}-{n}").exists():
+        while (self.root / f"{label}-{n}").exists() or self.root / f"{label}-{n}" in self.named:
             n += 1
-        return self.root / f"{label}-{n}"
+        self.named.append(self.root / f"{label}-{n}")
+        return self.named[-1]
 
     def set_aside(self, path: Path) -> None:
         """Move path out of the way (a rename: quick), to be deleted after the timing."""
@@ -134,9 +137,12 @@ class Outputs:
             path.rename(self.new(f"set-aside-{path.name.lstrip('.')}"))
 
     def delete(self) -> int:
-        """Delete root and everything in it; return how many folders it held."""
-        if not self.root.exists():
-            return 0
-        count = sum(1 for _ in self.root.iterdir())
-        shutil.rmtree(self.root)
-        return count
+        """Delete what this object named (and root, if nothing else is left in it); return
+        how many of those existed."""
+        found = [path for path in self.named if path.exists()]
+        for path in found:
+            shutil.rmtree(path)
+        self.named = []
+        if self.root.is_dir() and not any(self.root.iterdir()):
+            self.root.rmdir()
+        return len(found)

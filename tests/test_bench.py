@@ -89,3 +89,14 @@ def test_the_build_benchmark_runs_as_a_script_and_says_when_it_deletes() -> None
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: build_bench.py")
     assert "deleted only after the timing" in " ".join(done.stdout.split())
+
+
+def test_outputs_delete_only_what_they_named(tmp_path: Path) -> None:
+    root = tmp_path / "timed"
+    (root / "mine").mkdir(parents=True)  # a user's folder, or one an interrupted run left
+    (root / "mine" / "keep.txt").write_text("keep")
+    outputs = Outputs(root)
+    made = outputs.new("ours-10")
+    made.mkdir()
+    assert outputs.delete() == 1
+    assert not made.exists() and (root / "mine" / "keep.txt").read_text() == "keep"
